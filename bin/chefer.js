@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// The published entry point: runs the compiled CLI. Build it first with `npm run build`.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const main = new URL("../dist/cli/main.js", import.meta.url);
+if (!existsSync(fileURLToPath(main))) {
+  process.stderr.write(
+    "chefer: the CLI is not built yet; run `npm run build` in the chefer checkout\n",
+  );
+  process.exit(70);
+}
+await import(main.href);

@@ -11,7 +11,7 @@ debian_packages=(
   qemu-user-static clang llvm lld
   # real parts the tests and users meet
   docker.io docker-registry skopeo apache2-utils uidmap passt iproute2 busybox-static
-  zstd tmux xvfb x11-apps jq curl hyperfine iperf3 ca-certificates
+  zstd tmux xvfb x11-apps jq curl hyperfine iperf3 ca-certificates debootstrap file
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -1,0 +1,225 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { chmod, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { unlinkSync } from "node:fs";
+import { Readable } from "node:stream";
+import type { BakedFile, Recipe } from "../appcipe/types.js";
+import { UserError } from "../util/errors.js";
+import { silentProgress, type ProgressSink } from "../util/progress.js";
+import { CHUNK_SIZE, PayloadWriter, writeBlob, type WrittenBlob } from "./blob-writer.js";
+import { encodeFooter, FOOTER_SIZE, FORMAT_VERSION } from "./footer.js";
+import type { ResolvedImage } from "./image.js";
+import {
+  newManifest,
+  resolveService,
+  serializeManifest,
+  type Manifest,
+  type ManifestBlob,
+} from "./manifest.js";
+
+export interface WriteOptions {
+  recipe: Recipe;
+  target: string;
+  /** The runtime binary for the target; its bytes start the executable. */
+  runtime: string;
+  /** The finished file's path; `<out>.partial` is used until it is complete. */
+  out: string;
+  /** The resolved image of every service, by service name. */
+  images: Map<string, ResolvedImage>;
+  zstdLevel: number;
+  builder: string;
+  progress?: ProgressSink;
+  /** Frames compressed at once (default: twice the cores). */
+  inFlight?: number;
+}
+
+export interface WrittenExecutable {
+  path: string;
+  size: number;
+  manifest: Manifest;
+}
+
+/**
+ * Writes one executable: runtime, blobs, manifest, footer (docs/format.md). The bytes go to
+ * `<out>.partial`, which is synced and renamed only when complete, and removed on failure or
+ * on SIGINT/SIGTERM, so no file that looks finished is ever left half-written.
+ */
+export async function writeExecutable(o: WriteOptions): Promise<WrittenExecutable> {
+  const partial = `${o.out}.partial`;
+  const release = removeOnSignal(partial);
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(partial, "w", 0o755);
+    const manifest = await writeContent(fh, o);
+    await fh.sync();
+    await fh.close();
+    fh = undefined;
+    await chmod(partial, 0o755);
+    await rename(partial, o.out);
+    return { path: o.out, size: (await stat(o.out)).size, manifest };
+  } catch (error) {
+    await fh?.close().catch(() => {});
+    await rm(partial, { force: true });
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+async function writeContent(fh: FileHandle, o: WriteOptions): Promise<Manifest> {
+  const payloadOffset = await copyRuntime(fh, o.runtime);
+  const out = new PayloadWriter(fh, payloadOffset);
+  const manifest = newManifest(o.recipe, o.target, o.builder, CHUNK_SIZE);
+  await writeBlobs(out, manifest, o);
+  const bytes = serializeManifest(manifest);
+  await out.write(bytes);
+  const manifestOffset = payloadOffset + out.position - bytes.length;
+  const footer = encodeFooter({
+    formatVersion: FORMAT_VERSION,
+    flags: 0,
+    payloadOffset,
+    manifestOffset,
+    manifestSize: bytes.length,
+    manifestSha256: createHash("sha256").update(bytes).digest("hex"),
+    fileSize: manifestOffset + bytes.length + FOOTER_SIZE,
+  });
+  await out.write(footer);
+  return manifest;
+}
+
+async function copyRuntime(fh: FileHandle, runtime: string): Promise<number> {
+  let at = 0;
+  for await (const chunk of createReadStream(runtime)) {
+    const b = chunk as Buffer;
+    await fh.write(b, 0, b.length, at);
+    at += b.length;
+  }
+  if (at === 0) {
+    throw new UserError(`${runtime}: the runtime is empty`, {
+      fix: "rebuild the kit with `make -C native kit`",
+    });
+  }
+  return at;
+}
+
+/** Walks services by name and writes each layer and baked file the first time it is used. */
+async function writeBlobs(out: PayloadWriter, manifest: Manifest, o: WriteOptions): Promise<void> {
+  const progress = o.progress ?? silentProgress;
+  const services = [...o.recipe.services].sort((a, b) => (a.name < b.name ? -1 : 1));
+  const seen = new Set<string>();
+  const total = countUniqueLayers(services.map((s) => imageOf(o, s.name)));
+  const step = `compress:${o.target}`;
+  let done = 0;
+  progress({ kind: "step-start", step, label: "compressing layers", total, unit: "items" });
+  for (const service of services) {
+    const image = imageOf(o, service.name);
+    const bytesStep = `pack:${o.target}:${service.name}`;
+    progress({
+      kind: "step-start",
+      step: bytesStep,
+      label: `packing ${service.name}`,
+      unit: "bytes",
+    });
+    for (const layer of image.layers) {
+      if (seen.has(layer.diffId)) continue;
+      seen.add(layer.diffId);
+      const where = `${image.origin}: layer ${layer.diffId}`;
+      const onBytes = (n: number) => progress({ kind: "step-progress", step: bytesStep, done: n });
+      const blob = await writeBlob(await layer.open(), out, {
+        level: o.zstdLevel,
+        inFlight: o.inFlight,
+        onBytes,
+      });
+      checkDigest(blob, layer.diffId, where);
+      manifest.blobs.push(toEntry(blob, "layer", out));
+      progress({ kind: "step-progress", step, done: ++done, total });
+    }
+    const fileBlobs = await writeFiles(out, manifest, o, service.files, seen);
+    progress({ kind: "step-end", step: bytesStep, label: `${service.name} packed` });
+    manifest.services.push(resolveService(service, image, fileBlobs));
+  }
+  progress({ kind: "step-end", step, label: "layers compressed" });
+}
+
+function imageOf(o: WriteOptions, name: string): ResolvedImage {
+  const image = o.images.get(name);
+  if (!image) throw new UserError(`service ${name} has no resolved image`);
+  return image;
+}
+
+function countUniqueLayers(images: ResolvedImage[]): number {
+  return new Set(images.flatMap((i) => i.layers.map((l) => l.diffId))).size;
+}
+
+function toEntry(blob: WrittenBlob, media: "layer" | "file", out: PayloadWriter): ManifestBlob {
+  return {
+    digest: blob.digest,
+    media,
+    offset: out.position - blob.size,
+    size: blob.size,
+    usize: blob.usize,
+    frames: blob.frames,
+  };
+}
+
+function checkDigest(blob: WrittenBlob, expected: string, where: string): void {
+  if (blob.digest === expected) return;
+  throw new UserError(`${where}: diff_id mismatch: the layer's content hashes to ${blob.digest}`, {
+    fix: "the image is damaged or was changed after its config was written; export or pull it again",
+  });
+}
+
+/** Writes baked files as blobs (once per content) and returns their digests in order. */
+async function writeFiles(
+  out: PayloadWriter,
+  manifest: Manifest,
+  o: WriteOptions,
+  files: BakedFile[],
+  seen: Set<string>,
+): Promise<string[]> {
+  const digests: string[] = [];
+  for (const file of files) {
+    const digest = await hashStream(fileContent(file));
+    digests.push(digest);
+    if (seen.has(digest)) continue;
+    seen.add(digest);
+    const blob = await writeBlob(fileContent(file), out, {
+      level: o.zstdLevel,
+      inFlight: o.inFlight,
+    });
+    checkDigest(blob, digest, file.source ?? file.target);
+    manifest.blobs.push(toEntry(blob, "file", out));
+  }
+  return digests;
+}
+
+function fileContent(file: BakedFile): Readable {
+  if (file.source !== undefined) return createReadStream(file.source);
+  return Readable.from([Buffer.from(file.content ?? "", "utf8")]);
+}
+
+async function hashStream(input: Readable): Promise<string> {
+  const h = createHash("sha256");
+  for await (const chunk of input) h.update(chunk as Buffer);
+  return `sha256:${h.digest("hex")}`;
+}
+
+/** Removes the partial file if the process is interrupted, then dies of the same signal. */
+function removeOnSignal(partial: string): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    try {
+      unlinkSync(partial);
+    } catch {
+      // already gone
+    }
+    release();
+    process.kill(process.pid, signal);
+  };
+  const release = () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
+  return release;
+}

@@ -1,0 +1,67 @@
+import { dirname, resolve as resolvePath } from "node:path";
+import type { Recipe, Service } from "../appcipe/types.js";
+import { UserError } from "../util/errors.js";
+import { silentProgress, type ProgressSink } from "../util/progress.js";
+import { targetPlatform, type ResolvedImage } from "./image.js";
+import { readImageFile } from "./sources/local-file.js";
+
+export interface ResolveOptions {
+  progress?: ProgressSink;
+}
+
+/**
+ * Finds the image of every service for one target: reads archives, pulls from registries,
+ * exports from the Docker engine. A service without a platform gets the target's.
+ */
+export async function resolveImages(
+  recipe: Recipe,
+  target: string,
+  options: ResolveOptions = {},
+): Promise<Map<string, ResolvedImage>> {
+  const progress = options.progress ?? silentProgress;
+  const images = new Map<string, ResolvedImage>();
+  const step = `resolve:${target}`;
+  const total = recipe.services.length;
+  progress({ kind: "step-start", step, label: "resolving images", total, unit: "items" });
+  for (const service of recipe.services) {
+    images.set(service.name, await resolveImage(recipe, service, target, options));
+    progress({ kind: "step-progress", step, done: images.size, total });
+  }
+  progress({ kind: "step-end", step, label: "images resolved" });
+  return images;
+}
+
+/** The platform a service's image must have when built for `target`. */
+export function servicePlatform(
+  service: Service,
+  target: string,
+): Service["image"]["platform"] & string {
+  const want = targetPlatform(target);
+  const pinned = service.image.platform;
+  if (pinned && pinned !== want) {
+    throw new UserError(
+      `service ${service.name} asks for platform ${pinned}, which target ${target} cannot run`,
+      { fix: `remove the service's platform, or build only for the target that runs ${pinned}` },
+    );
+  }
+  return want;
+}
+
+async function resolveImage(
+  recipe: Recipe,
+  service: Service,
+  target: string,
+  _options: ResolveOptions,
+): Promise<ResolvedImage> {
+  const want = servicePlatform(service, target);
+  const image = service.image;
+  const base = dirname(recipe.file);
+  switch (image.source) {
+    case "tar":
+      return readImageFile(resolvePath(base, image.file), image.format, want);
+    default:
+      throw new UserError(
+        `service ${service.name}: image source "${image.source}" is not supported yet`,
+      );
+  }
+}

@@ -1,0 +1,90 @@
+import { Box, Text } from "ink";
+import type { DashboardState, LogLine } from "../events.js";
+import { formatBytes } from "../../util/progress.js";
+import { KeyHints } from "../components/key-hints.js";
+import { ProgressBar } from "../components/progress-bar.js";
+import { useTheme } from "../theme.js";
+import { LogPane } from "./log-pane.js";
+import { ServiceTable } from "./service-table.js";
+
+/** What the dashboard shows besides the event state: which pane, and the runtime's own output. */
+export interface DashboardView {
+  /** Index into the services; services.length selects the runtime's own output. */
+  selected: number;
+  runtimeOutput: LogLine[];
+  /** Set once the user asked for a stop, until the app has exited. */
+  stopping: boolean;
+  columns: number;
+  rows: number;
+}
+
+export const DASHBOARD_HINTS: [string, string][] = [
+  ["tab/←→", "switch logs"],
+  ["r", "restart service"],
+  ["q", "stop and quit"],
+];
+
+function Header({ state, stopping }: { state: DashboardState; stopping: boolean }) {
+  const theme = useTheme();
+  const code =
+    state.app === "exited" && state.exitCode !== undefined ? ` (exit code ${state.exitCode})` : "";
+  const status = stopping && state.app !== "exited" ? "stopping" : state.app;
+  return (
+    <Text wrap="truncate">
+      <Text bold={theme.bold} color={theme.accent}>
+        {state.name || "app"}
+      </Text>
+      {`  ${status}${code}`}
+    </Text>
+  );
+}
+
+function Progress({ p, columns }: { p: NonNullable<DashboardState["progress"]>; columns: number }) {
+  const amount = p.unit === "bytes" ? formatBytes(p.done) : String(p.done);
+  const total =
+    p.total === undefined ? "" : `/${p.unit === "bytes" ? formatBytes(p.total) : p.total}`;
+  return (
+    <Text wrap="truncate">
+      {`${p.label} ${amount}${total} `}
+      <ProgressBar done={p.done} total={p.total} width={Math.max(10, Math.min(30, columns - 50))} />
+    </Text>
+  );
+}
+
+function Errors({ errors }: { errors: DashboardState["errors"] }) {
+  const theme = useTheme();
+  return (
+    <>
+      {errors.slice(-2).map((e, i) => (
+        <Text key={i} color={theme.error} wrap="truncate">
+          {`error: ${e.service ? `${e.service}: ` : ""}${e.message}${e.fix ? ` (fix: ${e.fix})` : ""}`}
+        </Text>
+      ))}
+    </>
+  );
+}
+
+/** The running app at a glance: state, a row per service, one log pane, and the keys. */
+export function Dashboard({ state, view }: { state: DashboardState; view: DashboardView }) {
+  const onRuntime = view.selected >= state.services.length;
+  const service = onRuntime ? undefined : state.services[view.selected];
+  const errorRows = Math.min(2, state.errors.length);
+  // Header, progress, errors, table header and rows, log title, key hints; one row spare so Ink
+  // never fills the screen, which would make it clear and redraw everything on each frame.
+  const fixed = 1 + (state.progress ? 1 : 0) + errorRows + 1 + state.services.length + 1 + 1;
+  const logHeight = Math.max(1, view.rows - fixed - 1);
+  return (
+    <Box flexDirection="column" width={view.columns}>
+      <Header state={state} stopping={view.stopping} />
+      {state.progress ? <Progress p={state.progress} columns={view.columns} /> : null}
+      <Errors errors={state.errors} />
+      <ServiceTable services={state.services} selected={onRuntime ? -1 : view.selected} />
+      <LogPane
+        title={service ? `logs: ${service.name}` : "output of the app"}
+        lines={service ? service.logs : view.runtimeOutput}
+        height={logHeight}
+      />
+      <KeyHints hints={DASHBOARD_HINTS} />
+    </Box>
+  );
+}

@@ -1,0 +1,48 @@
+import { useEffect, useState } from "react";
+import { Text, useInput } from "ink";
+import { useTheme } from "../theme.js";
+import { useTerminalSize } from "../use-terminal-size.js";
+import { Dashboard } from "./dashboard.js";
+import { useRunningApp, type AppExit } from "./use-running-app.js";
+
+/**
+ * The dashboard wired to a running app. tab/→ and shift+tab/← switch the log pane, r restarts
+ * the selected service, q or ctrl+c asks for a graceful stop and a second q stops the runtime
+ * with SIGTERM. `onDone` gets the app's exit once it has exited.
+ */
+export function LiveDashboard(props: {
+  executable: string;
+  args: string[];
+  name: string;
+  onDone: (exit: AppExit) => void;
+}) {
+  const theme = useTheme();
+  const { columns, rows } = useTerminalSize();
+  const { state, output, exit, app } = useRunningApp(props.executable, props.args, props.name);
+  const [selected, setSelected] = useState(0);
+  const [stopping, setStopping] = useState(false);
+  const panes = state.services.length + 1;
+  useInput((input, key) => {
+    if ((key.tab && key.shift) || key.leftArrow) setSelected((s) => (s - 1 + panes) % panes);
+    else if (key.tab || key.rightArrow) setSelected((s) => (s + 1) % panes);
+    else if (input === "r" && state.services[selected]) app.restart(state.services[selected].name);
+    else if (input === "q" || (key.ctrl && input === "c")) {
+      if (stopping) app.kill();
+      setStopping(true);
+      app.stop();
+    }
+  });
+  const { onDone } = props;
+  useEffect(() => {
+    if (exit) onDone(exit);
+  }, [exit, onDone]);
+  if (exit?.failure) return <Text color={theme.error}>{`error: ${exit.failure}`}</Text>;
+  const view = {
+    selected: Math.min(selected, panes - 1),
+    runtimeOutput: output,
+    stopping,
+    columns,
+    rows,
+  };
+  return <Dashboard state={state} view={view} />;
+}

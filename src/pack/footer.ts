@@ -57,7 +57,7 @@ export function decodeFooter(file: string, b: Buffer, realSize: number): Footer 
     );
   if (realSize < FOOTER_SIZE || b.length < FOOTER_SIZE) throw foreign("the file is too short");
   if (!b.subarray(0, 8).equals(MAGIC) || !b.subarray(88, 96).equals(END_MAGIC)) {
-    throw foreign("no chefer footer at its end");
+    throw foreign("no chefer footer at its end (a truncated copy looks like this too)");
   }
   const f = readFields(b);
   checkVersion(file, f);

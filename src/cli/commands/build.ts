@@ -1,0 +1,95 @@
+import type { Argv, CommandModule } from "yargs";
+import { buildTargets, outputPath } from "../../pack/build-targets.js";
+import { readRecipe } from "../../pack/recipe-input.js";
+import { findRuntime, hostTarget, parseTarget, TARGETS, type Target } from "../../runtime/kit.js";
+import { UserError } from "../../util/errors.js";
+import { log } from "../../util/log.js";
+import { formatBytes } from "../../util/progress.js";
+import { renderProgress } from "../progress-render.js";
+
+export interface BuildArgs {
+  path?: string;
+  out: string;
+  target?: string[];
+  "kit-dir"?: string[];
+  "zstd-level"?: number;
+  "dry-run"?: boolean;
+}
+
+/** The options `build` and `run` share. */
+export function packOptions<T>(y: Argv<T>) {
+  return y
+    .option("kit-dir", {
+      type: "string",
+      array: true,
+      describe: "Directory with runtimes (chefer-runtime-<target>)",
+    })
+    .option("zstd-level", { type: "number", describe: "zstd level 1..22 (default 6)" });
+}
+
+export function checkLevel(level: number | undefined): number | undefined {
+  if (level === undefined || (Number.isInteger(level) && level >= 1 && level <= 22)) return level;
+  throw new UserError(`--zstd-level ${level} is out of range`, {
+    fix: "pass a whole number from 1 to 22",
+  });
+}
+
+export const buildCommand: CommandModule<object, BuildArgs> = {
+  command: "build [path]",
+  describe: "Pack a recipe and its images into one executable per target",
+  builder: (y) =>
+    packOptions(
+      y
+        .positional("path", {
+          type: "string",
+          describe: "appcipe.yml, or a directory holding one (default: .)",
+        })
+        .option("out", {
+          type: "string",
+          default: "dist",
+          describe: "Directory to write executables to",
+        })
+        .option("target", {
+          type: "string",
+          array: true,
+          describe: `Target to build for (${TARGETS.join(", ")}); default: this machine's`,
+        })
+        .option("dry-run", {
+          type: "boolean",
+          describe: "Check the recipe and kit, print what would be written, write nothing",
+        }),
+    ),
+  handler: async (args) => {
+    const level = checkLevel(args["zstd-level"]);
+    const targets = (args.target?.length ? args.target : [hostTarget()]).map(parseTarget);
+    const { recipe, warnings } = await readRecipe(args.path);
+    for (const w of warnings) log.warn(w);
+    if (args["dry-run"]) return dryRun(recipe.name, targets, args);
+    const progress = renderProgress();
+    try {
+      const built = await buildTargets({
+        recipe,
+        targets,
+        outDir: args.out,
+        kitDirs: args["kit-dir"] ?? [],
+        zstdLevel: level,
+        progress: progress.sink,
+      });
+      progress.close();
+      for (const b of built) {
+        log.info(`built ${b.manifest.target}: ${b.path} (${formatBytes(b.size)})`);
+        process.stdout.write(`${b.path}\n`);
+      }
+    } finally {
+      progress.close();
+    }
+  },
+};
+
+async function dryRun(name: string, targets: Target[], args: BuildArgs): Promise<void> {
+  for (const target of targets) {
+    const runtime = await findRuntime(target, args["kit-dir"] ?? []);
+    log.info(`would build ${target} with ${runtime}`);
+    process.stdout.write(`${outputPath(args.out, name, target)}\n`);
+  }
+}

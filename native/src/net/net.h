@@ -59,9 +59,9 @@ struct net_plan {
 
 /* What net_app_create made; pass it to the calls below and to net_app_destroy. */
 struct net_app {
-  pid_t holder;    /* the helper that holds the app netns and makes sockets in it; -1 in shared mode */
-  int netns_fd;    /* the app netns, opened in the creator's user namespace; -1 in shared mode */
-  int factory_fd;  /* client end of the socket factory (SOCK_SEQPACKET); -1 in shared mode */
+  pid_t holder; /* the helper that holds the app netns and makes sockets in it; -1 in shared mode */
+  int netns_fd; /* the app netns, opened in the creator's user namespace; -1 in shared mode */
+  int factory_fd; /* client end of the socket factory (SOCK_SEQPACKET); -1 in shared mode */
 };
 
 #define NET_DEFAULT_SUBNET 0x0a590000u /* 10.89.0.0/24 */

@@ -1,7 +1,6 @@
 #include "netlink.h"
 
 #include <errno.h>
-#include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
@@ -35,7 +34,8 @@ static struct rtattr *nl_put(struct nl_req *r, int type, const void *data, size_
   struct rtattr *a = nl_tail(r);
   a->rta_type = type;
   a->rta_len = RTA_LENGTH(len);
-  if (len) memcpy(RTA_DATA(a), data, len);
+  if (len)
+    memcpy(RTA_DATA(a), data, len);
   r->h->nlmsg_len = NLMSG_ALIGN(r->h->nlmsg_len) + RTA_ALIGN(a->rta_len);
   return a;
 }
@@ -54,7 +54,8 @@ static int nl_put_str(struct nl_req *r, int type, const char *s) {
 
 int nl_open(struct net_err *err) {
   int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-  if (fd < 0) return net_fail(err, "open a netlink socket");
+  if (fd < 0)
+    return net_fail(err, "open a netlink socket");
   return fd;
 }
 
@@ -67,15 +68,18 @@ static int nl_talk(int nl, struct nl_req *r) {
     return -errno;
 
   ssize_t n = recv(nl, reply, sizeof reply, 0);
-  if (n < 0) return -errno;
+  if (n < 0)
+    return -errno;
 
   struct nlmsghdr *h = (struct nlmsghdr *)reply;
-  if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type != NLMSG_ERROR) return -EPROTO;
+  if (!NLMSG_OK(h, (size_t)n) || h->nlmsg_type != NLMSG_ERROR)
+    return -EPROTO;
   return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
 }
 
 static int nl_check(int rc, struct net_err *err, const char *what, const char *name) {
-  if (rc == 0) return 0;
+  if (rc == 0)
+    return 0;
   errno = -rc;
   return net_fail(err, "%s %s", what, name);
 }
@@ -116,7 +120,8 @@ int nl_add_veth(int nl, const char *name, const char *peer, int peer_netns_fd,
 
 int nl_link_up(int nl, const char *name, const char *master, struct net_err *err) {
   unsigned index = if_nametoindex(name);
-  if (index == 0) return net_fail(err, "find link %s", name);
+  if (index == 0)
+    return net_fail(err, "find link %s", name);
 
   struct nl_req r;
   struct ifinfomsg *ifi = nl_begin(&r, RTM_NEWLINK, 0, sizeof(struct ifinfomsg));
@@ -126,7 +131,8 @@ int nl_link_up(int nl, const char *name, const char *master, struct net_err *err
 
   if (master) {
     unsigned m = if_nametoindex(master);
-    if (m == 0) return net_fail(err, "find bridge %s", master);
+    if (m == 0)
+      return net_fail(err, "find bridge %s", master);
     nl_put(&r, IFLA_MASTER, &m, sizeof m);
   }
 
@@ -135,7 +141,8 @@ int nl_link_up(int nl, const char *name, const char *master, struct net_err *err
 
 int nl_add_addr(int nl, const char *name, struct in_addr addr, int prefix, struct net_err *err) {
   unsigned index = if_nametoindex(name);
-  if (index == 0) return net_fail(err, "find link %s", name);
+  if (index == 0)
+    return net_fail(err, "find link %s", name);
 
   struct nl_req r;
   struct ifaddrmsg *ifa =

@@ -13,8 +13,7 @@ int nl_open(struct net_err *err);
 int nl_add_bridge(int nl, const char *name, struct net_err *err);
 
 /* Creates veth `name` here and its peer `peer` directly in the netns open at peer_netns_fd. */
-int nl_add_veth(int nl, const char *name, const char *peer, int peer_netns_fd,
-                struct net_err *err);
+int nl_add_veth(int nl, const char *name, const char *peer, int peer_netns_fd, struct net_err *err);
 
 /* Brings a link up and, when master is not NULL, attaches it to that bridge. */
 int nl_link_up(int nl, const char *name, const char *master, struct net_err *err);

@@ -8,7 +8,8 @@
 
 static int net_vfail(struct net_err *err, int with_errno, const char *fmt, va_list ap) {
   int saved = errno;
-  if (!err) return -1;
+  if (!err)
+    return -1;
 
   int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
   if (with_errno && saved && n >= 0 && (size_t)n < sizeof err->msg)
@@ -51,8 +52,7 @@ struct in_addr net_bridge_addr(const struct net_plan *plan) {
   return a;
 }
 
-static int check_port(const struct net_service *s, const struct net_port *p,
-                      struct net_err *err) {
+static int check_port(const struct net_service *s, const struct net_port *p, struct net_err *err) {
   unsigned char any[sizeof(struct in6_addr)];
 
   if (p->host_start == 0 || p->host_end < p->host_start)
@@ -77,7 +77,8 @@ int net_plan_check(const struct net_plan *plan, struct net_err *err) {
   for (size_t i = 0; i < plan->n_services; i++) {
     const struct net_service *s = &plan->services[i];
     for (size_t j = 0; j < s->n_ports; j++)
-      if (check_port(s, &s->ports[j], err)) return -1;
+      if (check_port(s, &s->ports[j], err))
+        return -1;
   }
   return 0;
 }

@@ -24,7 +24,8 @@ int64_t pf_now_ms(void) {
 void pf_log(struct portfwd *pf, const char *fmt, ...) {
   char msg[NET_ERR_MAX];
   va_list ap;
-  if (!pf->log) return;
+  if (!pf->log)
+    return;
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
@@ -35,9 +36,12 @@ int pf_upstream_socket(struct portfwd *pf, int type) {
   struct net_err err;
   int fd;
 
-  if (pf->factory_fd < 0) fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  else fd = sockfactory_socket(pf->factory_fd, AF_INET, type | SOCK_NONBLOCK, &err);
-  if (fd < 0) pf_log(pf, "%s", pf->factory_fd < 0 ? strerror(errno) : err.msg);
+  if (pf->factory_fd < 0)
+    fd = socket(AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  else
+    fd = sockfactory_socket(pf->factory_fd, AF_INET, type | SOCK_NONBLOCK, &err);
+  if (fd < 0)
+    pf_log(pf, "%s", pf->factory_fd < 0 ? strerror(errno) : err.msg);
   return fd;
 }
 
@@ -51,8 +55,7 @@ static size_t count_listeners(const struct net_plan *plan) {
   return n;
 }
 
-static int parse_host(const char *ip, unsigned port, struct sockaddr_storage *ss,
-                      socklen_t *len) {
+static int parse_host(const char *ip, unsigned port, struct sockaddr_storage *ss, socklen_t *len) {
   struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
   struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
 
@@ -102,12 +105,17 @@ static int open_listener(struct pf_listener *l, struct net_err *err) {
   if (parse_host(l->host_ip, l->host_port, &ss, &len))
     return net_failx(err, "host ip %s of service %s is not an address", l->host_ip, l->service);
   l->fd = socket(ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (l->fd < 0) return net_fail(err, "create a listener for service %s", l->service);
+  if (l->fd < 0)
+    return net_fail(err, "create a listener for service %s", l->service);
 
-  if (ss.ss_family == AF_INET6) setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-  if (l->proto == NET_TCP) setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind(l->fd, (struct sockaddr *)&ss, len) < 0) return bind_error(l, err);
-  if (l->proto == NET_TCP && listen(l->fd, SOMAXCONN) < 0) return bind_error(l, err);
+  if (ss.ss_family == AF_INET6)
+    setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+  if (l->proto == NET_TCP)
+    setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (bind(l->fd, (struct sockaddr *)&ss, len) < 0)
+    return bind_error(l, err);
+  if (l->proto == NET_TCP && listen(l->fd, SOMAXCONN) < 0)
+    return bind_error(l, err);
 
   struct epoll_event ev = {.events = EPOLLIN, .data.ptr = l};
   if (epoll_ctl(l->pf->epfd, EPOLL_CTL_ADD, l->fd, &ev) < 0)
@@ -142,30 +150,34 @@ static int open_all(struct portfwd *pf, const struct net_plan *plan, struct net_
       for (unsigned k = 0; k + p->host_start <= p->host_end; k++) {
         struct pf_listener *l = &pf->listeners[pf->n_listeners++];
         fill_listener(pf, l, plan, i, p, k);
-        if (needs_relay(plan, l) && open_listener(l, err)) return -1;
+        if (needs_relay(plan, l) && open_listener(l, err))
+          return -1;
       }
     }
   return 0;
 }
 
-struct portfwd *portfwd_open(const struct net_plan *plan, int factory_fd, struct net_err *err) {
-  if (net_plan_check(plan, err)) return NULL;
+struct portfwd *portfwd_open(const struct net_plan *plan, struct net_err *err) {
+  if (net_plan_check(plan, err))
+    return NULL;
 
   struct portfwd *pf = calloc(1, sizeof *pf);
   size_t n = count_listeners(plan);
-  if (pf) pf->listeners = calloc(n ? n : 1, sizeof *pf->listeners);
+  if (pf)
+    pf->listeners = calloc(n ? n : 1, sizeof *pf->listeners);
   if (!pf || !pf->listeners) {
     free(pf);
     net_fail(err, "allocate the port forwarder");
     return NULL;
   }
-  pf->factory_fd = factory_fd;
+  pf->factory_fd = -1;
   pf->udp_idle_ms = PORTFWD_UDP_IDLE_MS;
   pf->last_sweep_ms = pf_now_ms();
 
   pf->epfd = epoll_create1(EPOLL_CLOEXEC);
   if (pf->epfd < 0 || open_all(pf, plan, err)) {
-    if (pf->epfd < 0) net_fail(err, "create the port forwarder's epoll");
+    if (pf->epfd < 0)
+      net_fail(err, "create the port forwarder's epoll");
     portfwd_close(pf);
     return NULL;
   }
@@ -176,7 +188,7 @@ void portfwd_each(const struct portfwd *pf, void (*fn)(void *ctx, const struct p
                   void *ctx) {
   for (size_t i = 0; i < pf->n_listeners; i++) {
     const struct pf_listener *l = &pf->listeners[i];
-    struct portfwd_info info = {l->service,        l->host_ip,          l->host_port,
+    struct portfwd_info info = {l->service,        l->host_ip,           l->host_port,
                                 l->container_port, proto_name(l->proto), l->fd >= 0};
     fn(ctx, &info);
   }
@@ -185,6 +197,10 @@ void portfwd_each(const struct portfwd *pf, void (*fn)(void *ctx, const struct p
 void portfwd_set_logger(struct portfwd *pf, void (*fn)(void *ctx, const char *msg), void *ctx) {
   pf->log = fn;
   pf->log_ctx = ctx;
+}
+
+void portfwd_attach(struct portfwd *pf, int factory_fd) {
+  pf->factory_fd = factory_fd;
 }
 
 void portfwd_set_udp_idle(struct portfwd *pf, int idle_ms) {
@@ -197,21 +213,32 @@ int portfwd_fd(const struct portfwd *pf) {
 
 static void handle(struct pf_handle *h, uint32_t events) {
   switch (h->kind) {
-  case PF_TCP_LISTENER: pf_tcp_accept((struct pf_listener *)h); break;
-  case PF_UDP_LISTENER: pf_udp_from_client((struct pf_listener *)h); break;
-  case PF_TCP_SIDE: pf_tcp_event((struct pf_side *)h, events); break;
-  case PF_UDP_SESSION: pf_udp_from_service((struct pf_session *)h); break;
+  case PF_TCP_LISTENER:
+    pf_tcp_accept((struct pf_listener *)h);
+    break;
+  case PF_UDP_LISTENER:
+    pf_udp_from_client((struct pf_listener *)h);
+    break;
+  case PF_TCP_SIDE:
+    pf_tcp_event((struct pf_side *)h, events);
+    break;
+  case PF_UDP_SESSION:
+    pf_udp_from_service((struct pf_session *)h);
+    break;
   }
 }
 
 int portfwd_dispatch(struct portfwd *pf, int timeout_ms, struct net_err *err) {
   struct epoll_event events[MAX_EVENTS];
 
-  if (timeout_ms < 0 || timeout_ms > SWEEP_MS) timeout_ms = SWEEP_MS;
+  if (timeout_ms < 0 || timeout_ms > SWEEP_MS)
+    timeout_ms = SWEEP_MS;
   int n = epoll_wait(pf->epfd, events, MAX_EVENTS, timeout_ms);
-  if (n < 0 && errno != EINTR) return net_fail(err, "wait for port forwarding events");
+  if (n < 0 && errno != EINTR)
+    return net_fail(err, "wait for port forwarding events");
 
-  for (int i = 0; i < n; i++) handle(events[i].data.ptr, events[i].events);
+  for (int i = 0; i < n; i++)
+    handle(events[i].data.ptr, events[i].events);
 
   int64_t now = pf_now_ms();
   if (now - pf->last_sweep_ms >= SWEEP_MS) {
@@ -226,15 +253,18 @@ int portfwd_dispatch(struct portfwd *pf, int timeout_ms, struct net_err *err) {
 }
 
 void portfwd_close(struct portfwd *pf) {
-  if (!pf) return;
+  if (!pf)
+    return;
   pf_tcp_close_all(pf);
   for (size_t i = 0; i < pf->n_listeners; i++) {
     pf_udp_close_all(&pf->listeners[i]);
-    if (pf->listeners[i].fd >= 0) close(pf->listeners[i].fd);
+    if (pf->listeners[i].fd >= 0)
+      close(pf->listeners[i].fd);
   }
   pf_tcp_reap(pf);
   pf_udp_reap(pf);
-  if (pf->epfd >= 0) close(pf->epfd);
+  if (pf->epfd >= 0)
+    close(pf->epfd);
   free(pf->listeners);
   free(pf);
 }

@@ -14,10 +14,14 @@ struct portfwd;
 #define PORTFWD_UDP_IDLE_MS 60000
 
 /* Binds every published host port of the plan. Call it before any service starts: a busy
- * or forbidden host port fails here, naming the port and the service. factory_fd is
- * net_app.factory_fd (-1 in shared mode). Ports below 1024 need the host's privileges,
- * so root should call this before entering the app's user namespace. */
-struct portfwd *portfwd_open(const struct net_plan *plan, int factory_fd, struct net_err *err);
+ * or forbidden host port fails here, naming the port and the service. Ports below 1024
+ * need the host's privileges, so root should call this before entering the app's user
+ * namespace; the listeners keep working inside it. */
+struct portfwd *portfwd_open(const struct net_plan *plan, struct net_err *err);
+
+/* Makes upstream sockets through the socket factory (net_app.factory_fd) from now on.
+ * Without it (shared mode) upstream sockets are plain sockets of the caller's netns. */
+void portfwd_attach(struct portfwd *pf, int factory_fd);
 
 /* One published port, as reported to portfwd_each; `forwarded` is 0 when no relay is
  * needed (shared mode with the same host and container port: the service listens itself). */

@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/tcp.h>
@@ -16,7 +15,8 @@
 
 static int open_pipe(struct pf_pipe *p) {
   int fds[2];
-  if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) return -1;
+  if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0)
+    return -1;
   p->r = fds[0];
   p->w = fds[1];
   /* Refused past the user's pipe quota; the default 64 KiB pipe still works. */
@@ -25,13 +25,15 @@ static int open_pipe(struct pf_pipe *p) {
 }
 
 static void close_fd(int *fd) {
-  if (*fd >= 0) close(*fd);
+  if (*fd >= 0)
+    close(*fd);
   *fd = -1;
 }
 
 static void conn_close(struct pf_conn *c) {
   struct portfwd *pf = c->pf;
-  if (c->closed) return;
+  if (c->closed)
+    return;
   c->closed = 1;
 
   close_fd(&c->client.fd);
@@ -41,9 +43,12 @@ static void conn_close(struct pf_conn *c) {
   close_fd(&c->down.r);
   close_fd(&c->down.w);
 
-  if (c->prev) c->prev->next = c->next;
-  else pf->live_conns = c->next;
-  if (c->next) c->next->prev = c->prev;
+  if (c->prev)
+    c->prev->next = c->next;
+  else
+    pf->live_conns = c->next;
+  if (c->next)
+    c->next->prev = c->prev;
   c->next_dead = pf->dead_conns;
   pf->dead_conns = c;
 }
@@ -61,14 +66,17 @@ static void conn_refuse(struct pf_conn *c) {
 static int watch(struct pf_conn *c, struct pf_side *s, uint32_t events) {
   struct epoll_event ev = {.events = events, .data.ptr = s};
   if (s->eof && s->shut) {
-    if (s->registered) epoll_ctl(c->pf->epfd, EPOLL_CTL_DEL, s->fd, NULL);
+    if (s->registered)
+      epoll_ctl(c->pf->epfd, EPOLL_CTL_DEL, s->fd, NULL);
     s->registered = 0;
     return 0;
   }
-  if (s->registered && s->events == events) return 0;
+  if (s->registered && s->events == events)
+    return 0;
 
   int op = s->registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-  if (epoll_ctl(c->pf->epfd, op, s->fd, &ev) < 0) return -1;
+  if (epoll_ctl(c->pf->epfd, op, s->fd, &ev) < 0)
+    return -1;
   s->registered = 1;
   s->events = events;
   return 0;
@@ -81,7 +89,8 @@ static int update_interest(struct pf_conn *c) {
     client = (!c->client.eof && !c->up.full ? EPOLLIN : 0) | (c->down.len ? EPOLLOUT : 0);
     upstream = (!c->upstream.eof && !c->down.full ? EPOLLIN : 0) | (c->up.len ? EPOLLOUT : 0);
   }
-  if (watch(c, &c->client, client) < 0) return -1;
+  if (watch(c, &c->client, client) < 0)
+    return -1;
   return watch(c, &c->upstream, upstream);
 }
 
@@ -93,15 +102,21 @@ static int pump(struct pf_side *src, struct pf_side *dst, struct pf_pipe *p) {
     moved = 0;
     if (p->len) {
       ssize_t n = splice(p->r, NULL, dst->fd, NULL, p->len, flags);
-      if (n < 0 && errno != EAGAIN) return -1;
-      if (n > 0) p->len -= (size_t)n, p->full = 0, moved = 1;
+      if (n < 0 && errno != EAGAIN)
+        return -1;
+      if (n > 0)
+        p->len -= (size_t)n, p->full = 0, moved = 1;
     }
     if (!src->eof && !p->full) {
       ssize_t n = splice(src->fd, NULL, p->w, NULL, PIPE_BYTES, flags);
-      if (n < 0 && errno != EAGAIN) return -1;
-      if (n < 0) p->full = p->len > 0; /* EAGAIN with data queued: the pipe has no room */
-      if (n == 0) src->eof = 1;
-      if (n > 0) p->len += (size_t)n, moved = 1;
+      if (n < 0 && errno != EAGAIN)
+        return -1;
+      if (n < 0)
+        p->full = p->len > 0; /* EAGAIN with data queued: the pipe has no room */
+      if (n == 0)
+        src->eof = 1;
+      if (n > 0)
+        p->len += (size_t)n, moved = 1;
     }
   }
 
@@ -126,18 +141,22 @@ static int finish_connect(struct pf_conn *c) {
 
 void pf_tcp_event(struct pf_side *side, uint32_t events) {
   struct pf_conn *c = side->conn;
-  if (c->closed) return;
+  if (c->closed)
+    return;
 
   if (c->connecting) {
-    if (side == &c->client || finish_connect(c) < 0) return conn_refuse(c);
+    if (side == &c->client || finish_connect(c) < 0)
+      return conn_refuse(c);
   }
-  if (events & EPOLLERR) return conn_close(c);
+  if (events & EPOLLERR)
+    return conn_close(c);
 
   if (pump(&c->client, &c->upstream, &c->up) < 0 || pump(&c->upstream, &c->client, &c->down) < 0)
     return conn_close(c);
 
   int done = c->client.eof && c->upstream.eof && !c->up.len && !c->down.len;
-  if (done || update_interest(c) < 0) return conn_close(c);
+  if (done || update_interest(c) < 0)
+    return conn_close(c);
 }
 
 static void set_nodelay(int fd) {
@@ -147,7 +166,8 @@ static void set_nodelay(int fd) {
 
 static struct pf_conn *conn_new(struct portfwd *pf, int client) {
   struct pf_conn *c = calloc(1, sizeof *c);
-  if (!c) return NULL;
+  if (!c)
+    return NULL;
 
   c->pf = pf;
   c->client = (struct pf_side){.h = {PF_TCP_SIDE}, .fd = client, .conn = c};
@@ -155,7 +175,8 @@ static struct pf_conn *conn_new(struct portfwd *pf, int client) {
   c->up = (struct pf_pipe){.r = -1, .w = -1};
   c->down = (struct pf_pipe){.r = -1, .w = -1};
   c->next = pf->live_conns;
-  if (c->next) c->next->prev = c;
+  if (c->next)
+    c->next->prev = c;
   pf->live_conns = c;
   return c;
 }
@@ -181,7 +202,8 @@ static void start_conn(struct pf_listener *l, int client) {
   }
 
   c->connecting = 1;
-  if (update_interest(c) < 0) conn_close(c);
+  if (update_interest(c) < 0)
+    conn_close(c);
 }
 
 void pf_tcp_accept(struct pf_listener *l) {
@@ -205,5 +227,6 @@ void pf_tcp_reap(struct portfwd *pf) {
 }
 
 void pf_tcp_close_all(struct portfwd *pf) {
-  while (pf->live_conns) conn_close(pf->live_conns);
+  while (pf->live_conns)
+    conn_close(pf->live_conns);
 }

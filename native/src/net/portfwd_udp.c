@@ -16,7 +16,8 @@ static char datagram[DATAGRAM_MAX];
 static struct pf_session *find_session(struct pf_listener *l, const struct sockaddr_storage *a,
                                        socklen_t len) {
   for (struct pf_session *s = l->sessions; s; s = s->next)
-    if (!s->closed && s->client_len == len && memcmp(&s->client, a, len) == 0) return s;
+    if (!s->closed && s->client_len == len && memcmp(&s->client, a, len) == 0)
+      return s;
   return NULL;
 }
 
@@ -24,8 +25,10 @@ static void session_close(struct pf_session *s) {
   struct portfwd *pf = s->l->pf;
   struct pf_session **link = &s->l->sessions;
 
-  while (*link && *link != s) link = &(*link)->next;
-  if (*link) *link = s->next;
+  while (*link && *link != s)
+    link = &(*link)->next;
+  if (*link)
+    *link = s->next;
   s->l->n_sessions--;
   s->closed = 1;
   close(s->fd);
@@ -35,9 +38,11 @@ static void session_close(struct pf_session *s) {
 
 static struct pf_session *session_open(struct pf_listener *l, const struct sockaddr_storage *a,
                                        socklen_t len) {
-  if (l->n_sessions >= SESSIONS_MAX) return NULL;
+  if (l->n_sessions >= SESSIONS_MAX)
+    return NULL;
   struct pf_session *s = calloc(1, sizeof *s);
-  if (!s) return NULL;
+  if (!s)
+    return NULL;
 
   s->h.kind = PF_UDP_SESSION;
   s->l = l;
@@ -45,7 +50,8 @@ static struct pf_session *session_open(struct pf_listener *l, const struct socka
   struct epoll_event ev = {.events = EPOLLIN, .data.ptr = s};
   if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&l->target, sizeof l->target) < 0 ||
       epoll_ctl(l->pf->epfd, EPOLL_CTL_ADD, s->fd, &ev) < 0) {
-    if (s->fd >= 0) close(s->fd);
+    if (s->fd >= 0)
+      close(s->fd);
     free(s);
     return NULL;
   }
@@ -63,10 +69,12 @@ void pf_udp_from_client(struct pf_listener *l) {
     struct sockaddr_storage from;
     socklen_t len = sizeof from;
     ssize_t n = recvfrom(l->fd, datagram, sizeof datagram, 0, (struct sockaddr *)&from, &len);
-    if (n < 0) return;
+    if (n < 0)
+      return;
 
     struct pf_session *s = find_session(l, &from, len);
-    if (!s) s = session_open(l, &from, len);
+    if (!s)
+      s = session_open(l, &from, len);
     if (!s) {
       pf_log(l->pf, "drop a datagram to host port %u: no session", l->host_port);
       continue;
@@ -78,11 +86,14 @@ void pf_udp_from_client(struct pf_listener *l) {
 }
 
 void pf_udp_from_service(struct pf_session *s) {
-  if (s->closed) return;
+  if (s->closed)
+    return;
   for (int i = 0; i < RECV_BATCH; i++) {
     ssize_t n = recv(s->fd, datagram, sizeof datagram, MSG_DONTWAIT);
-    if (n < 0 && errno == ECONNREFUSED) continue; /* nothing listens yet: try the next one */
-    if (n < 0) return;
+    if (n < 0 && errno == ECONNREFUSED)
+      continue; /* nothing listens yet: try the next one */
+    if (n < 0)
+      return;
     s->last_ms = pf_now_ms();
     sendto(s->l->fd, datagram, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&s->client,
            s->client_len);
@@ -94,14 +105,16 @@ void pf_udp_sweep(struct portfwd *pf, int64_t now) {
     struct pf_session *s = pf->listeners[i].sessions;
     while (s) {
       struct pf_session *next = s->next;
-      if (now - s->last_ms >= pf->udp_idle_ms) session_close(s);
+      if (now - s->last_ms >= pf->udp_idle_ms)
+        session_close(s);
       s = next;
     }
   }
 }
 
 void pf_udp_close_all(struct pf_listener *l) {
-  while (l->sessions) session_close(l->sessions);
+  while (l->sessions)
+    session_close(l->sessions);
 }
 
 void pf_udp_reap(struct portfwd *pf) {

@@ -34,14 +34,19 @@ void sockfactory_serve(int fd) {
   for (;;) {
     struct factory_req req;
     ssize_t n = recv(fd, &req, sizeof req, 0);
-    if (n == 0) return;
-    if (n < 0 && errno == EINTR) continue;
-    if (n != sizeof req) return;
+    if (n == 0)
+      return;
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n != sizeof req)
+      return;
 
     int sock = socket(req.family, req.type | SOCK_CLOEXEC, 0);
     int rc = send_reply(fd, sock < 0 ? errno : 0, sock);
-    if (sock >= 0) close(sock);
-    if (rc < 0) return;
+    if (sock >= 0)
+      close(sock);
+    if (rc < 0)
+      return;
   }
 }
 
@@ -49,15 +54,15 @@ static int receive_reply(int fd, struct net_err *err) {
   int32_t status = 0;
   char control[CMSG_SPACE(sizeof(int))];
   struct iovec iov = {.iov_base = &status, .iov_len = sizeof status};
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = control,
-                       .msg_controllen = sizeof control};
+  struct msghdr msg = {
+      .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
 
   ssize_t n;
-  do n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+  do
+    n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
   while (n < 0 && errno == EINTR);
-  if (n != sizeof status) return net_fail(err, "receive a socket from the app network helper");
+  if (n != sizeof status)
+    return net_fail(err, "receive a socket from the app network helper");
 
   if (status) {
     errno = status;

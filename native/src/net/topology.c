@@ -17,15 +17,20 @@
 #define PREFIX 24
 
 static int setup_app_netns(const struct net_plan *plan, struct net_err *err) {
-  if (unshare(CLONE_NEWNET) < 0) return net_fail(err, "create the app network namespace");
+  if (unshare(CLONE_NEWNET) < 0)
+    return net_fail(err, "create the app network namespace");
 
   int nl = nl_open(err);
-  if (nl < 0) return -1;
+  if (nl < 0)
+    return -1;
 
   int rc = nl_link_up(nl, "lo", NULL, err);
-  if (!rc) rc = nl_add_bridge(nl, NET_BRIDGE_NAME, err);
-  if (!rc) rc = nl_add_addr(nl, NET_BRIDGE_NAME, net_bridge_addr(plan), PREFIX, err);
-  if (!rc) rc = nl_link_up(nl, NET_BRIDGE_NAME, NULL, err);
+  if (!rc)
+    rc = nl_add_bridge(nl, NET_BRIDGE_NAME, err);
+  if (!rc)
+    rc = nl_add_addr(nl, NET_BRIDGE_NAME, net_bridge_addr(plan), PREFIX, err);
+  if (!rc)
+    rc = nl_link_up(nl, NET_BRIDGE_NAME, NULL, err);
   close(nl);
   return rc;
 }
@@ -36,7 +41,8 @@ static void run_holder(const struct net_plan *plan, int sock) {
 
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   int rc = setup_app_netns(plan, &err);
-  if (send(sock, err.msg, strlen(err.msg) + 1, MSG_NOSIGNAL) < 0 || rc) _exit(1);
+  if (send(sock, err.msg, strlen(err.msg) + 1, MSG_NOSIGNAL) < 0 || rc)
+    _exit(1);
 
   sockfactory_serve(sock);
   _exit(0);
@@ -45,27 +51,32 @@ static void run_holder(const struct net_plan *plan, int sock) {
 static int await_holder(struct net_app *app, struct net_err *err) {
   char msg[NET_ERR_MAX];
   ssize_t n = recv(app->factory_fd, msg, sizeof msg, 0);
-  if (n <= 0) return net_fail(err, "start the app network helper");
+  if (n <= 0)
+    return net_fail(err, "start the app network helper");
   msg[sizeof msg - 1] = '\0';
-  if (msg[0]) return net_failx(err, "%s", msg);
+  if (msg[0])
+    return net_failx(err, "%s", msg);
 
   char path[64];
   snprintf(path, sizeof path, "/proc/%d/ns/net", (int)app->holder);
   app->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (app->netns_fd < 0) return net_fail(err, "open the app network namespace %s", path);
+  if (app->netns_fd < 0)
+    return net_fail(err, "open the app network namespace %s", path);
   return 0;
 }
 
 int net_app_create(const struct net_plan *plan, struct net_app *app, struct net_err *err) {
   int pair[2];
   *app = (struct net_app){.holder = -1, .netns_fd = -1, .factory_fd = -1};
-  if (plan->mode == NET_SHARED) return 0;
+  if (plan->mode == NET_SHARED)
+    return 0;
 
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
     return net_fail(err, "create the socket factory channel");
 
   app->holder = fork();
-  if (app->holder < 0) return net_fail(err, "fork the app network helper");
+  if (app->holder < 0)
+    return net_fail(err, "fork the app network helper");
   if (app->holder == 0) {
     close(pair[0]);
     run_holder(plan, pair[1]);
@@ -85,23 +96,28 @@ int net_app_create(const struct net_plan *plan, struct net_app *app, struct net_
  * removed first. */
 static int plug_into_bridge(const char *host_end, int svc_netns, struct net_err *err) {
   int nl = nl_open(err);
-  if (nl < 0) return -1;
+  if (nl < 0)
+    return -1;
 
   int rc = nl_add_veth(nl, host_end, NET_SERVICE_IFNAME, svc_netns, err);
   if (rc && errno == EEXIST && nl_del_link(nl, host_end, err) == 0)
     rc = nl_add_veth(nl, host_end, NET_SERVICE_IFNAME, svc_netns, err);
-  if (!rc) rc = nl_link_up(nl, host_end, NET_BRIDGE_NAME, err);
+  if (!rc)
+    rc = nl_link_up(nl, host_end, NET_BRIDGE_NAME, err);
   close(nl);
   return rc;
 }
 
 static int configure_service_side(struct in_addr addr, struct net_err *err) {
   int nl = nl_open(err);
-  if (nl < 0) return -1;
+  if (nl < 0)
+    return -1;
 
   int rc = nl_link_up(nl, "lo", NULL, err);
-  if (!rc) rc = nl_add_addr(nl, NET_SERVICE_IFNAME, addr, PREFIX, err);
-  if (!rc) rc = nl_link_up(nl, NET_SERVICE_IFNAME, NULL, err);
+  if (!rc)
+    rc = nl_add_addr(nl, NET_SERVICE_IFNAME, addr, PREFIX, err);
+  if (!rc)
+    rc = nl_link_up(nl, NET_SERVICE_IFNAME, NULL, err);
   close(nl);
   return rc;
 }
@@ -109,26 +125,35 @@ static int configure_service_side(struct in_addr addr, struct net_err *err) {
 int net_service_join(const struct net_app *app, const struct net_plan *plan, size_t index,
                      struct net_err *err) {
   char host_end[16];
-  if (plan->mode == NET_SHARED) return 0;
+  if (plan->mode == NET_SHARED)
+    return 0;
 
-  if (unshare(CLONE_NEWNET) < 0) return net_fail(err, "create the network namespace of a service");
+  if (unshare(CLONE_NEWNET) < 0)
+    return net_fail(err, "create the network namespace of a service");
   int svc = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-  if (svc < 0) return net_fail(err, "open the network namespace of a service");
+  if (svc < 0)
+    return net_fail(err, "open the network namespace of a service");
 
   snprintf(host_end, sizeof host_end, "vh%zu", index);
   int rc = setns(app->netns_fd, CLONE_NEWNET);
-  if (rc < 0) net_fail(err, "enter the app network namespace");
-  if (!rc) rc = plug_into_bridge(host_end, svc, err);
+  if (rc < 0)
+    net_fail(err, "enter the app network namespace");
+  if (!rc)
+    rc = plug_into_bridge(host_end, svc, err);
 
-  if (setns(svc, CLONE_NEWNET) < 0 && !rc) rc = net_fail(err, "return to the service's netns");
+  if (setns(svc, CLONE_NEWNET) < 0 && !rc)
+    rc = net_fail(err, "return to the service's netns");
   close(svc);
-  if (rc) return -1;
+  if (rc)
+    return -1;
   return configure_service_side(net_service_addr(plan, index), err);
 }
 
 void net_app_destroy(struct net_app *app) {
-  if (app->factory_fd >= 0) close(app->factory_fd);
-  if (app->netns_fd >= 0) close(app->netns_fd);
+  if (app->factory_fd >= 0)
+    close(app->factory_fd);
+  if (app->netns_fd >= 0)
+    close(app->netns_fd);
   if (app->holder > 0) {
     kill(app->holder, SIGKILL);
     waitpid(app->holder, NULL, 0);

@@ -1,0 +1,17 @@
+/* net-driver: exercises the network modules the way the runtime will, with host binaries
+ * as services (no rootfs). Used by test/native-net and bench/forward.bench.ts. */
+#ifndef CHEFER_NET_DRIVER_H
+#define CHEFER_NET_DRIVER_H
+
+#include "../net.h"
+#include "plan_file.h"
+
+int enter_userns(struct net_err *err);
+
+/* `run PLAN`: builds the network, starts the services, forwards ports until SIGTERM. */
+int cmd_run(const char *plan_path);
+
+/* `udp-echo PORT`: answers each datagram with "<hostname> <datagram>". */
+int cmd_udp_echo(const char *port);
+
+#endif

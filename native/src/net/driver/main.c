@@ -1,0 +1,46 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "../hosts.h"
+#include "driver.h"
+
+static int usage(void) {
+  fprintf(stderr, "usage: net-driver run PLAN | hosts PLAN SERVICE | udp-echo PORT\n");
+  return 2;
+}
+
+static int fail(const struct net_err *err) {
+  fprintf(stderr, "net-driver: error: %s\n", err->msg);
+  return 1;
+}
+
+/* `hosts PLAN SERVICE`: prints the hosts file that SERVICE would see. */
+static int cmd_hosts(const char *plan_path, const char *service) {
+  static struct plan_file pf;
+  struct net_err err;
+  char buf[65536];
+
+  if (plan_file_read(plan_path, &pf, &err))
+    return fail(&err);
+  for (size_t i = 0; i < pf.plan.n_services; i++) {
+    if (strcmp(pf.plan.services[i].name, service) != 0)
+      continue;
+    long len = net_hosts_render(&pf.plan, i, buf, sizeof buf, &err);
+    if (len < 0)
+      return fail(&err);
+    fwrite(buf, 1, (size_t)len, stdout);
+    return 0;
+  }
+  fprintf(stderr, "net-driver: error: no service %s in %s\n", service, plan_path);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  if (argc == 3 && strcmp(argv[1], "run") == 0)
+    return cmd_run(argv[2]);
+  if (argc == 4 && strcmp(argv[1], "hosts") == 0)
+    return cmd_hosts(argv[2], argv[3]);
+  if (argc == 3 && strcmp(argv[1], "udp-echo") == 0)
+    return cmd_udp_echo(argv[2]);
+  return usage();
+}

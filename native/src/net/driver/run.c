@@ -1,0 +1,229 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../hosts.h"
+#include "../pasta.h"
+#include "../portfwd.h"
+#include "../topology.h"
+#include "driver.h"
+
+struct run {
+  struct plan_file pf;
+  struct net_app app;
+  struct portfwd *fwd;
+  char workdir[64];
+  char pasta_path[512];
+  int outbound;
+  pid_t pids[PF_MAX_SERVICES];
+  struct pasta pastas[PF_MAX_SERVICES];
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig) {
+  (void)sig;
+  stopping = 1;
+}
+
+static void log_debug(void *ctx, const char *msg) {
+  (void)ctx;
+  if (getenv("CHEFER_DEBUG"))
+    fprintf(stderr, "net-driver: debug: %s\n", msg);
+}
+
+/* The service's view of names: its own mount namespace with the generated file over
+ * /etc/hosts, and its own UTS namespace with its hostname. */
+static int isolate_names(struct run *r, size_t i, struct net_err *err) {
+  const struct net_service *s = &r->pf.plan.services[i];
+  char path[128];
+
+  snprintf(path, sizeof path, "%s/hosts-%zu", r->workdir, i);
+  if (net_hosts_write(&r->pf.plan, i, path, err))
+    return -1;
+  if (unshare(CLONE_NEWNS | CLONE_NEWUTS) < 0)
+    return net_fail(err, "unshare mount and uts");
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return net_fail(err, "make / private");
+  if (mount(path, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
+    return net_fail(err, "bind /etc/hosts");
+
+  const char *host = s->hostname ? s->hostname : s->name;
+  if (sethostname(host, strlen(host)) < 0)
+    return net_fail(err, "set hostname %s", host);
+  return 0;
+}
+
+/* The service child: names, network, a word to the parent, pasta's route, then exec. */
+static void run_service(struct run *r, size_t i, int status_fd) {
+  struct net_err err = {""};
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  signal(SIGTERM, SIG_DFL);
+
+  int rc = isolate_names(r, i, &err);
+  if (!rc)
+    rc = net_service_join(&r->app, &r->pf.plan, i, &err);
+  if (write(status_fd, err.msg, strlen(err.msg) + 1) < 0 || rc)
+    _exit(1);
+  close(status_fd);
+
+  if (r->outbound && pasta_wait_route(5000, &err))
+    fprintf(stderr, "net-driver: warning: %s\n", err.msg);
+  char **argv = r->pf.services[i].argv;
+  execvp(argv[0], argv);
+  fprintf(stderr, "net-driver: error: run %s: %s\n", argv[0], strerror(errno));
+  _exit(127);
+}
+
+static int start_outbound(struct run *r, size_t i, struct net_err *err) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/ns/net", (int)r->pids[i]);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return net_fail(err, "open %s", path);
+
+  int rc = pasta_start(r->pasta_path, fd, &r->pastas[i], err);
+  close(fd);
+  return rc;
+}
+
+static int start_service(struct run *r, size_t i, struct net_err *err) {
+  int status[2];
+  char msg[NET_ERR_MAX] = "";
+
+  if (r->pf.services[i].argc == 0)
+    return net_failx(err, "service %zu has no arg lines", i);
+  if (pipe2(status, O_CLOEXEC) < 0)
+    return net_fail(err, "create a status pipe");
+  r->pids[i] = fork();
+  if (r->pids[i] == 0)
+    run_service(r, i, status[1]);
+  close(status[1]);
+
+  ssize_t n = read(status[0], msg, sizeof msg - 1);
+  close(status[0]);
+  if (n <= 0)
+    return net_failx(err, "service %s died while joining the network", r->pf.plan.services[i].name);
+  if (msg[0])
+    return net_failx(err, "service %s: %s", r->pf.plan.services[i].name, msg);
+  return r->outbound ? start_outbound(r, i, err) : 0;
+}
+
+static void print_port(void *ctx, const struct portfwd_info *p) {
+  (void)ctx;
+  printf("port %s %s %s %u %u %s\n", p->service, p->protocol, p->host_ip, p->host_port,
+         p->container_port, p->forwarded ? "forwarded" : "direct");
+}
+
+static void check_outbound(struct run *r) {
+  struct net_err err;
+  if (r->pf.plan.mode != NET_BRIDGE)
+    return;
+  r->outbound = pasta_check(r->pasta_path, sizeof r->pasta_path, &err) == 0;
+  if (r->outbound)
+    printf("outbound on\n");
+  else
+    printf("outbound off: %s\n", err.msg);
+  if (!r->outbound)
+    fprintf(stderr, "net-driver: warning: %s\n", err.msg);
+}
+
+static int setup(struct run *r, struct net_err *err) {
+  r->fwd = portfwd_open(&r->pf.plan, err);
+  if (!r->fwd)
+    return -1;
+  if (r->pf.udp_idle_ms > 0)
+    portfwd_set_udp_idle(r->fwd, r->pf.udp_idle_ms);
+  portfwd_set_logger(r->fwd, log_debug, NULL);
+
+  if (enter_userns(err))
+    return -1;
+  if (net_app_create(&r->pf.plan, &r->app, err))
+    return -1;
+  portfwd_attach(r->fwd, r->app.factory_fd);
+  check_outbound(r);
+
+  for (size_t i = 0; i < r->pf.plan.n_services; i++)
+    if (start_service(r, i, err))
+      return -1;
+  return 0;
+}
+
+static void report_ready(struct run *r) {
+  for (size_t i = 0; i < r->pf.plan.n_services; i++) {
+    char ip[INET_ADDRSTRLEN];
+    struct in_addr a = net_service_addr(&r->pf.plan, i);
+    printf("address %s %s\n", r->pf.plan.services[i].name, inet_ntop(AF_INET, &a, ip, sizeof ip));
+  }
+  portfwd_each(r->fwd, print_port, NULL);
+  printf("ready\n");
+  fflush(stdout);
+}
+
+static void reap(struct run *r) {
+  int status;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    for (size_t i = 0; i < r->pf.plan.n_services; i++)
+      if (r->pids[i] == pid) {
+        fprintf(stderr, "net-driver: service %s exited (status %d)\n", r->pf.plan.services[i].name,
+                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        r->pids[i] = 0;
+      }
+}
+
+static void teardown(struct run *r) {
+  for (size_t i = 0; i < r->pf.plan.n_services; i++) {
+    if (r->pids[i] > 0)
+      kill(r->pids[i], SIGKILL), waitpid(r->pids[i], NULL, 0);
+    pasta_stop(&r->pastas[i]);
+  }
+  portfwd_close(r->fwd);
+  net_app_destroy(&r->app);
+  for (size_t i = 0; i < r->pf.plan.n_services; i++) {
+    char path[128];
+    snprintf(path, sizeof path, "%s/hosts-%zu", r->workdir, i);
+    unlink(path);
+  }
+  rmdir(r->workdir);
+}
+
+int cmd_run(const char *plan_path) {
+  static struct run r;
+  struct net_err err;
+  struct sigaction sa = {.sa_handler = on_stop};
+
+  r.app = (struct net_app){.holder = -1, .netns_fd = -1, .factory_fd = -1};
+  for (size_t i = 0; i < PF_MAX_SERVICES; i++)
+    r.pastas[i].pid = -1;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  snprintf(r.workdir, sizeof r.workdir, "/tmp/chefer-net-XXXXXX");
+  if (plan_file_read(plan_path, &r.pf, &err) || !mkdtemp(r.workdir)) {
+    fprintf(stderr, "net-driver: error: %s\n", err.msg);
+    return 1;
+  }
+
+  int rc = setup(&r, &err);
+  if (rc)
+    fprintf(stderr, "net-driver: error: %s\n", err.msg);
+  else
+    report_ready(&r);
+
+  while (!rc && !stopping) {
+    if (portfwd_dispatch(r.fwd, 1000, &err))
+      break;
+    reap(&r);
+  }
+  teardown(&r);
+  return rc ? 1 : 0;
+}

@@ -1,0 +1,138 @@
+import type { Command, InterfaceMode, Service } from "./types.js";
+import { child, entries, fail, isStr, type Ctx, type Obj } from "./context.js";
+import type { Segment } from "./source.js";
+import { checkEnvKey, checkHostname, containerPath } from "./names.js";
+import { normalizeImage } from "./image.js";
+import { normalizeMounts } from "./mounts.js";
+import { normalizeFiles } from "./files.js";
+import {
+  normalizeAliases,
+  normalizeExpose,
+  normalizeExtraHosts,
+  normalizePorts,
+} from "./service-network.js";
+import {
+  normalizeDependsOn,
+  normalizeHealthcheck,
+  normalizeRestart,
+  normalizeSignal,
+  readDuration,
+} from "./service-lifecycle.js";
+
+/** One service, every shorthand expanded; undefined when its image cannot be read. */
+export function normalizeService(
+  ctx: Ctx,
+  name: string,
+  svc: Obj,
+  path: Segment[],
+  declared: Set<string>,
+): Service | undefined {
+  const image = normalizeImage(ctx, svc.image, child(path, "image"));
+  const at = (key: string) => child(path, key);
+  const service: Service = {
+    name,
+    image: image ?? { source: "image", ref: "" },
+    ...optional("entrypoint", command(svc.entrypoint)),
+    ...optional("cmd", command(svc.cmd)),
+    ...optional(
+      "workdir",
+      isStr(svc.workdir) ? containerPath(ctx, svc.workdir, at("workdir"), "workdir") : undefined,
+    ),
+    ...optional("user", normalizeUser(ctx, svc.user, at("user"))),
+    env: normalizeEnv(ctx, svc.env, at("env")),
+    mounts: normalizeMounts(ctx, svc, path, { service: name, declared }),
+    files: normalizeFiles(ctx, svc.files, at("files")),
+    ports: normalizePorts(ctx, svc.ports, at("ports")),
+    expose: normalizeExpose(ctx, svc.expose, at("expose")),
+    interfaceMode: (isStr(svc.interface_mode) ? svc.interface_mode : "none") as InterfaceMode,
+    dependsOn: normalizeDependsOn(svc.depends_on),
+    ...optional("healthcheck", normalizeHealthcheck(ctx, svc.healthcheck, at("healthcheck"))),
+    restart: normalizeRestart(ctx, svc.restart, at("restart")),
+    ...optional("stopSignal", normalizeSignal(ctx, svc.stop_signal, at("stop_signal"))),
+    ...optional(
+      "stopGracePeriodMs",
+      readDuration(ctx, svc.stop_grace_period, at("stop_grace_period")),
+    ),
+    ...optional(
+      "hostname",
+      isStr(svc.hostname) && checkHostname(ctx, svc.hostname, at("hostname"))
+        ? svc.hostname
+        : undefined,
+    ),
+    aliases: normalizeAliases(ctx, svc.aliases, at("aliases")),
+    extraHosts: normalizeExtraHosts(ctx, svc.extra_hosts, at("extra_hosts")),
+    init: svc.init === true,
+    gpu: normalizeGpu(ctx, svc.gpu, at("gpu")),
+  };
+  return image ? service : undefined;
+}
+
+/** `{ key: value }` when value is defined, so optional fields stay absent rather than undefined. */
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+/** A string runs through `/bin/sh -c` (Dockerfile shell form); a list is argv. */
+function command(value: unknown): Command | undefined {
+  if (isStr(value)) return { shell: value };
+  return Array.isArray(value) ? { argv: value.map(String) } : undefined;
+}
+
+function normalizeUser(ctx: Ctx, value: unknown, path: Segment[]): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  if (/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(:[A-Za-z0-9_.][A-Za-z0-9_.-]*)?$/.test(text)) return text;
+  return fail(ctx, {
+    code: "recipe/bad-user",
+    path,
+    message: `\`${text}\` is not a user`,
+    fix: 'write a user name or id, optionally with a group: "1000:1000" or "app"',
+  });
+}
+
+/** `env:` as a mapping or a list of `KEY=VALUE`; numbers and booleans become their text. */
+function normalizeEnv(ctx: Ctx, value: unknown, path: Segment[]): Record<string, string> {
+  const pairs: [string, unknown, Segment[]][] = Array.isArray(value)
+    ? value.filter(isStr).map((line, i) => splitEnv(line, child(path, i)))
+    : entries(value).map(([k, v]) => [k, v, child(path, k)]);
+  const env: Record<string, string> = {};
+  for (const [key, val, at] of pairs) {
+    if (!checkEnvKey(ctx, key, at)) continue;
+    if (val === null || val === undefined) {
+      fail(ctx, {
+        code: "recipe/env-without-value",
+        path: at,
+        message: `\`${key}\` has no value; the app does not read the build machine's environment`,
+        fix: `give it a value: ${key}: "..."`,
+      });
+      continue;
+    }
+    env[key] = String(val);
+  }
+  return env;
+}
+
+function splitEnv(line: string, path: Segment[]): [string, unknown, Segment[]] {
+  const eq = line.indexOf("=");
+  return eq < 0 ? [line, undefined, path] : [line.slice(0, eq), line.slice(eq + 1), path];
+}
+
+function normalizeGpu(ctx: Ctx, value: unknown, path: Segment[]): boolean | number[] {
+  if (!Array.isArray(value)) return value === true;
+  const ids = value.filter((v): v is number => typeof v === "number");
+  if (new Set(ids).size !== ids.length)
+    fail(ctx, {
+      code: "recipe/bad-gpu",
+      path,
+      message: "a GPU is listed twice",
+      fix: "list each GPU index once",
+    });
+  if (ids.length === 0)
+    fail(ctx, {
+      code: "recipe/bad-gpu",
+      path,
+      message: "the GPU list is empty",
+      fix: "write `gpu: false` for no GPU, `gpu: true` for all, or list indexes: [0, 1]",
+    });
+  return [...new Set(ids)];
+}

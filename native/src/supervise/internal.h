@@ -38,6 +38,7 @@ struct sv_probe {
   pid_t pid; /* 0 when no probe runs */
   int64_t deadline_ms;
   bool timed_out;
+  bool stale; /* its service exited: the result no longer counts */
   struct sv_stream out;
   char last[SV_PROBE_OUTPUT];
 };
@@ -76,6 +77,7 @@ struct sv {
   int timerfd;
   int ctlfd;
   int events_fd;
+  int64_t t0;
   bool stopping;
   bool announced_running;
   bool broken; /* an internal failure: end now */
@@ -103,6 +105,7 @@ void sv_schedule(struct sv *sv);
 void sv_start(struct sv *sv, int i);
 void sv_on_exit(struct sv *sv, int i, int status);
 void sv_request_restart(struct sv *sv, int i);
+void sv_restart_now(struct sv *sv, int i);
 int sv_signal(struct sv *sv, int i, int sig);
 bool sv_alive(const struct sv_unit *u);
 

@@ -10,17 +10,24 @@
 #define VALUE_MAX 256
 
 static void skip_space(const char **p) {
-  while (**p == ' ' || **p == '\t' || **p == '\r' || **p == '\n') (*p)++;
+  while (**p == ' ' || **p == '\t' || **p == '\r' || **p == '\n')
+    (*p)++;
 }
 
 static char unescape(char c) {
   switch (c) {
-  case 'n': return '\n';
-  case 't': return '\t';
-  case 'r': return '\r';
-  case 'b': return '\b';
-  case 'f': return '\f';
-  default: return c; /* \" \\ \/ stand for themselves */
+  case 'n':
+    return '\n';
+  case 't':
+    return '\t';
+  case 'r':
+    return '\r';
+  case 'b':
+    return '\b';
+  case 'f':
+    return '\f';
+  default:
+    return c; /* \" \\ \/ stand for themselves */
   }
 }
 
@@ -31,14 +38,18 @@ static bool parse_string(const char **p, char *out, size_t cap) {
 
   while (*s != '"') {
     char c = *s;
-    if (c == '\0') return false;
+    if (c == '\0')
+      return false;
     if (c == '\\') {
       s++;
-      if (*s == '\0') return false;
+      if (*s == '\0')
+        return false;
       c = *s == 'u' ? '?' : unescape(*s);
-      if (*s == 'u') s += strnlen(s + 1, 4);
+      if (*s == 'u')
+        s += strnlen(s + 1, 4);
     }
-    if (n + 1 < cap) out[n++] = c;
+    if (n + 1 < cap)
+      out[n++] = c;
     s++;
   }
   out[n] = '\0';
@@ -53,14 +64,19 @@ static bool skip_value(const char **p) {
 
   for (;;) {
     char c = **p;
-    if (c == '\0') return false;
+    if (c == '\0')
+      return false;
     if (c == '"') {
-      if (!parse_string(p, scratch, sizeof scratch)) return false;
+      if (!parse_string(p, scratch, sizeof scratch))
+        return false;
       continue;
     }
-    if ((c == ',' || c == '}' || c == ']') && depth == 0) return true;
-    if (c == '{' || c == '[') depth++;
-    if (c == '}' || c == ']') depth--;
+    if ((c == ',' || c == '}' || c == ']') && depth == 0)
+      return true;
+    if (c == '{' || c == '[')
+      depth++;
+    if (c == '}' || c == ']')
+      depth--;
     (*p)++;
   }
 }
@@ -72,21 +88,27 @@ static int json_string(const char *line, const char *key, char *out, size_t cap)
   char v[VALUE_MAX];
 
   skip_space(&p);
-  if (*p++ != '{') return -1;
+  if (*p++ != '{')
+    return -1;
   for (;;) {
     skip_space(&p);
-    if (*p != '"' || !parse_string(&p, k, sizeof k)) return -1;
+    if (*p != '"' || !parse_string(&p, k, sizeof k))
+      return -1;
     skip_space(&p);
-    if (*p++ != ':') return -1;
+    if (*p++ != ':')
+      return -1;
     skip_space(&p);
     if (*p == '"') {
-      if (!parse_string(&p, v, sizeof v)) return -1;
-      if (strcmp(k, key) == 0) return snprintf(out, cap, "%s", v) >= 0 ? 0 : -1;
+      if (!parse_string(&p, v, sizeof v))
+        return -1;
+      if (strcmp(k, key) == 0)
+        return snprintf(out, cap, "%s", v) >= 0 ? 0 : -1;
     } else if (!skip_value(&p)) {
       return -1;
     }
     skip_space(&p);
-    if (*p++ != ',') return -1;
+    if (*p++ != ',')
+      return -1;
   }
 }
 
@@ -103,7 +125,8 @@ static void run_restart(struct sv *sv, const char *line) {
     return;
   }
   for (int i = 0; i < sv->n; i++) {
-    if (strcmp(sv_service(sv, i)->name, name) != 0) continue;
+    if (strcmp(sv_service(sv, i)->name, name) != 0)
+      continue;
     sv_log(SV_LOG_INFO, "restarting service %s as asked on the control fd", name);
     sv_request_restart(sv, i);
     return;
@@ -116,7 +139,8 @@ static void run_command(struct sv *sv, const char *line) {
   const char *p = line;
 
   skip_space(&p);
-  if (*p == '\0') return;
+  if (*p == '\0')
+    return;
 
   if (json_string(line, "cmd", cmd, sizeof cmd) < 0) {
     reject(sv, "not a JSON object with a \"cmd\" string", line);
@@ -134,7 +158,8 @@ static void run_lines(struct sv *sv) {
   size_t start = 0;
 
   for (size_t i = 0; i < sv->ctl_len; i++) {
-    if (sv->ctl_buf[i] != '\n') continue;
+    if (sv->ctl_buf[i] != '\n')
+      continue;
     sv->ctl_buf[i] = '\0';
     run_command(sv, sv->ctl_buf + start);
     start = i + 1;
@@ -156,8 +181,10 @@ void sv_control_read(struct sv *sv) {
       run_lines(sv);
       continue;
     }
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0 && errno == EAGAIN) return;
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0 && errno == EAGAIN)
+      return;
 
     /* The controller went away: the app runs on without one. */
     sv_unwatch(sv, sv->ctlfd);

@@ -11,7 +11,8 @@
 #define JSON_RESERVE 64 /* room kept for the closing bytes and short keys */
 
 static void put(struct sv_json *j, const char *s, size_t n) {
-  if (j->len + n + JSON_RESERVE / 2 > SV_JSON_MAX) return;
+  if (j->len + n + JSON_RESERVE / 2 > SV_JSON_MAX)
+    return;
   memcpy(j->buf + j->len, s, n);
   j->len += n;
 }
@@ -83,7 +84,8 @@ static bool events_wanted(const struct sv *sv) {
 static void write_event_fd(struct sv *sv, const char *line, size_t n) {
   while (n > 0) {
     ssize_t w = write(sv->events_fd, line, n);
-    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EINTR)
+      continue;
     if (w < 0) {
       sv_log(SV_LOG_WARN, "write events to fd %d failed: %s; no more events are written",
              sv->events_fd, strerror(errno));
@@ -105,26 +107,31 @@ static void emit(struct sv *sv) {
 }
 
 void sv_event_app(struct sv *sv, const char *state) {
-  if (!events_wanted(sv)) return;
+  if (!events_wanted(sv))
+    return;
 
   sv_json_begin(&sv->json, "app", sv_ts(sv));
   sv_json_str(&sv->json, "name", sv->app->name != NULL ? sv->app->name : "");
   sv_json_str(&sv->json, "state", state);
-  if (strcmp(state, "exited") == 0) sv_json_int(&sv->json, "exit_code", sv->exit_code);
+  if (strcmp(state, "exited") == 0)
+    sv_json_int(&sv->json, "exit_code", sv->exit_code);
   emit(sv);
 }
 
 void sv_event_service(struct sv *sv, int i, const char *state) {
   const struct sv_unit *u = &sv->units[i];
 
-  if (!events_wanted(sv)) return;
+  if (!events_wanted(sv))
+    return;
 
   sv_json_begin(&sv->json, "service", sv_ts(sv));
   sv_json_str(&sv->json, "service", sv_service(sv, i)->name);
   sv_json_str(&sv->json, "state", state);
-  if (u->pid > 0) sv_json_int(&sv->json, "pid", u->pid);
+  if (u->pid > 0)
+    sv_json_int(&sv->json, "pid", u->pid);
   if (strcmp(state, "exited") == 0 || strcmp(state, "stopped") == 0) {
-    if (u->ever_started) sv_json_int(&sv->json, "exit_code", u->exit_code);
+    if (u->ever_started)
+      sv_json_int(&sv->json, "exit_code", u->exit_code);
   }
   sv_json_int(&sv->json, "restarts", u->restarts);
   emit(sv);
@@ -132,16 +139,20 @@ void sv_event_service(struct sv *sv, int i, const char *state) {
 
 static const char *health_name(enum sv_health h) {
   switch (h) {
-  case SV_HEALTH_HEALTHY: return "healthy";
-  case SV_HEALTH_UNHEALTHY: return "unhealthy";
-  default: return "starting";
+  case SV_HEALTH_HEALTHY:
+    return "healthy";
+  case SV_HEALTH_UNHEALTHY:
+    return "unhealthy";
+  default:
+    return "starting";
   }
 }
 
 void sv_event_health(struct sv *sv, int i) {
   const struct sv_unit *u = &sv->units[i];
 
-  if (!events_wanted(sv)) return;
+  if (!events_wanted(sv))
+    return;
 
   sv_json_begin(&sv->json, "health", sv_ts(sv));
   sv_json_str(&sv->json, "service", sv_service(sv, i)->name);
@@ -152,7 +163,8 @@ void sv_event_health(struct sv *sv, int i) {
 }
 
 void sv_event_log(struct sv *sv, int i, enum sv_stream_kind kind, const char *line, size_t n) {
-  if (!sv->app->events_logs || !events_wanted(sv)) return;
+  if (!sv->app->events_logs || !events_wanted(sv))
+    return;
 
   sv_json_begin(&sv->json, "log", sv_ts(sv));
   sv_json_str(&sv->json, "service", sv_service(sv, i)->name);
@@ -162,12 +174,15 @@ void sv_event_log(struct sv *sv, int i, enum sv_stream_kind kind, const char *li
 }
 
 void sv_event_error(struct sv *sv, int i, const char *message, const char *fix) {
-  if (!events_wanted(sv)) return;
+  if (!events_wanted(sv))
+    return;
 
   sv_json_begin(&sv->json, "error", sv_ts(sv));
   sv_json_str(&sv->json, "message", message);
-  if (fix != NULL) sv_json_str(&sv->json, "fix", fix);
-  if (i >= 0) sv_json_str(&sv->json, "service", sv_service(sv, i)->name);
+  if (fix != NULL)
+    sv_json_str(&sv->json, "fix", fix);
+  if (i >= 0)
+    sv_json_str(&sv->json, "service", sv_service(sv, i)->name);
   emit(sv);
 }
 

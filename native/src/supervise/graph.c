@@ -12,7 +12,8 @@ enum dep_status { DEP_WAIT, DEP_READY, DEP_FAILED };
 
 static int find_service(const struct sv *sv, const char *name) {
   for (int i = 0; i < sv->n; i++)
-    if (strcmp(sv_service(sv, i)->name, name) == 0) return i;
+    if (strcmp(sv_service(sv, i)->name, name) == 0)
+      return i;
   return -1;
 }
 
@@ -51,7 +52,8 @@ static int resolve_service(struct sv *sv, int i) {
 
   for (size_t k = 0; k < s->n_depends; k++) {
     u->deps[k] = find_service(sv, s->depends_on[k].service);
-    if (check_dependency(sv, i, &s->depends_on[k], u->deps[k]) < 0) return -1;
+    if (check_dependency(sv, i, &s->depends_on[k], u->deps[k]) < 0)
+      return -1;
   }
   return 0;
 }
@@ -61,9 +63,10 @@ static void report_cycle(struct sv *sv, const int *path, int from, int depth, in
   size_t len = 0;
 
   for (int k = from; k <= depth && len < sizeof names; k++)
-    len += (size_t)snprintf(names + len, sizeof names - len, "%s -> ",
-                            sv_service(sv, path[k])->name);
-  if (len < sizeof names) snprintf(names + len, sizeof names - len, "%s", sv_service(sv, back)->name);
+    len +=
+        (size_t)snprintf(names + len, sizeof names - len, "%s -> ", sv_service(sv, path[k])->name);
+  if (len < sizeof names)
+    snprintf(names + len, sizeof names - len, "%s", sv_service(sv, back)->name);
 
   sv_fail(sv, back, "remove one of these depends_on entries",
           "services form a dependency cycle: %s", names);
@@ -79,11 +82,13 @@ static int visit(struct sv *sv, int i, char *color, int *path, int depth) {
     int d = sv->units[i].deps[k];
     if (color[d] == 1) {
       int from = depth;
-      while (path[from] != d) from--;
+      while (path[from] != d)
+        from--;
       report_cycle(sv, path, from, depth, d);
       return -1;
     }
-    if (color[d] == 0 && visit(sv, d, color, path, depth + 1) < 0) return -1;
+    if (color[d] == 0 && visit(sv, d, color, path, depth + 1) < 0)
+      return -1;
   }
   color[i] = 2;
   return 0;
@@ -95,7 +100,8 @@ static int check_cycles(struct sv *sv) {
   int rc = color != NULL && path != NULL ? 0 : -1;
 
   for (int i = 0; rc == 0 && i < sv->n; i++)
-    if (color[i] == 0) rc = visit(sv, i, color, path, 0);
+    if (color[i] == 0)
+      rc = visit(sv, i, color, path, 0);
 
   free(color);
   free(path);
@@ -105,7 +111,8 @@ static int check_cycles(struct sv *sv) {
 /* Resolves every depends_on entry to a service and rejects what can never start. */
 int sv_graph_resolve(struct sv *sv) {
   for (int i = 0; i < sv->n; i++)
-    if (resolve_service(sv, i) < 0) return -1;
+    if (resolve_service(sv, i) < 0)
+      return -1;
 
   return check_cycles(sv);
 }
@@ -113,9 +120,11 @@ int sv_graph_resolve(struct sv *sv) {
 bool sv_graph_has_dependent_alive(const struct sv *sv, int i) {
   for (int j = 0; j < sv->n; j++) {
     const struct sv_service *s = sv_service(sv, j);
-    if (!sv_alive(&sv->units[j])) continue;
+    if (!sv_alive(&sv->units[j]))
+      continue;
     for (size_t k = 0; k < s->n_depends; k++)
-      if (sv->units[j].deps[k] == i) return true;
+      if (sv->units[j].deps[k] == i)
+        return true;
   }
   return false;
 }
@@ -125,13 +134,16 @@ static enum dep_status dep_status(const struct sv_unit *d, enum sv_condition con
 
   switch (condition) {
   case SV_COND_STARTED:
-    if (d->ever_started) return DEP_READY;
+    if (d->ever_started)
+      return DEP_READY;
     return over ? DEP_FAILED : DEP_WAIT;
   case SV_COND_HEALTHY:
-    if (d->health == SV_HEALTH_HEALTHY) return DEP_READY;
+    if (d->health == SV_HEALTH_HEALTHY)
+      return DEP_READY;
     return over || d->health == SV_HEALTH_UNHEALTHY ? DEP_FAILED : DEP_WAIT;
   case SV_COND_COMPLETED:
-    if (d->completed_ok) return DEP_READY;
+    if (d->completed_ok)
+      return DEP_READY;
     return over ? DEP_FAILED : DEP_WAIT;
   }
   return DEP_WAIT;
@@ -173,12 +185,16 @@ static enum dep_status readiness(struct sv *sv, int i) {
 
   for (size_t k = 0; k < s->n_depends; k++) {
     enum dep_status st;
-    if (sv->units[i].dep_waived[k]) continue;
+    if (sv->units[i].dep_waived[k])
+      continue;
 
     st = dep_status(&sv->units[sv->units[i].deps[k]], s->depends_on[k].condition);
-    if (st == DEP_FAILED) st = dep_failed(sv, i, k);
-    if (st == DEP_FAILED) return DEP_FAILED;
-    if (st == DEP_WAIT) result = DEP_WAIT;
+    if (st == DEP_FAILED)
+      st = dep_failed(sv, i, k);
+    if (st == DEP_FAILED)
+      return DEP_FAILED;
+    if (st == DEP_WAIT)
+      result = DEP_WAIT;
   }
   return result;
 }
@@ -187,14 +203,18 @@ static bool start_ready_services(struct sv *sv) {
   bool progress = false;
 
   for (int i = 0; i < sv->n && !sv->stopping; i++) {
-    if (sv->units[i].state != SV_WAITING) continue;
+    if (sv->units[i].state != SV_WAITING)
+      continue;
     switch (readiness(sv, i)) {
     case DEP_READY:
       sv_start(sv, i);
       progress = true;
       break;
-    case DEP_FAILED: sv_begin_stop(sv, SV_EXIT_FAILED); return false;
-    case DEP_WAIT: break;
+    case DEP_FAILED:
+      sv_begin_stop(sv, SV_EXIT_FAILED);
+      return false;
+    case DEP_WAIT:
+      break;
     }
   }
   return progress;
@@ -206,9 +226,11 @@ void sv_schedule(struct sv *sv) {
 
   while (!sv->stopping && start_ready_services(sv)) {
   }
-  if (sv->stopping) return;
+  if (sv->stopping)
+    return;
 
-  for (int i = 0; i < sv->n; i++) waiting |= sv->units[i].state == SV_WAITING;
+  for (int i = 0; i < sv->n; i++)
+    waiting |= sv->units[i].state == SV_WAITING;
   if (!waiting && !sv->announced_running) {
     sv->announced_running = true;
     sv_event_app(sv, "running");

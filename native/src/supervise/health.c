@@ -27,7 +27,8 @@ static int64_t next_delay(const struct sv_service *s, const struct sv_unit *u, i
 
 static void kill_probe(pid_t pid) {
   /* The probe may lead its own process group; take its children with it. */
-  if (kill(-pid, SIGKILL) < 0) kill(pid, SIGKILL);
+  if (kill(-pid, SIGKILL) < 0)
+    kill(pid, SIGKILL);
 }
 
 void sv_health_begin(struct sv *sv, int i, int64_t now) {
@@ -69,12 +70,15 @@ static void record_result(struct sv *sv, int i, bool ok, int64_t now) {
     u->healthy_this_run = true;
   } else if (!in_start_period(s, u, now)) {
     u->failing_streak++;
-    if (u->failing_streak >= retries) u->health = SV_HEALTH_UNHEALTHY;
+    if (u->failing_streak >= retries)
+      u->health = SV_HEALTH_UNHEALTHY;
   }
   u->next_probe_ms = now + next_delay(s, u, now);
 
-  if (u->health != old_health || u->failing_streak != old_streak) sv_event_health(sv, i);
-  if (u->health != old_health) announce_change(sv, i);
+  if (u->health != old_health || u->failing_streak != old_streak)
+    sv_event_health(sv, i);
+  if (u->health != old_health)
+    announce_change(sv, i);
 }
 
 static void start_probe(struct sv *sv, int i, int64_t now) {
@@ -82,7 +86,8 @@ static void start_probe(struct sv *sv, int i, int64_t now) {
   int out = sv_stream_open(sv, &u->probe.out, i, SV_STREAM_PROBE);
   pid_t pid = out >= 0 ? sv->ops->probe(sv->ctx, i, out) : -1;
 
-  if (out >= 0) close(out);
+  if (out >= 0)
+    close(out);
   u->probe.last[0] = '\0';
   u->probe.timed_out = false;
   u->probe.stale = false;
@@ -129,15 +134,18 @@ bool sv_health_reaped(struct sv *sv, pid_t pid, int status) {
   for (int i = 0; i < sv->n; i++) {
     struct sv_unit *u = &sv->units[i];
     bool ok;
-    if (u->probe.pid != pid) continue;
+    if (u->probe.pid != pid)
+      continue;
 
     u->probe.pid = 0;
     sv_stream_read(sv, &u->probe.out);
     sv_stream_close(sv, &u->probe.out);
-    if (u->probe.stale || u->state != SV_RUNNING) return true;
+    if (u->probe.stale || u->state != SV_RUNNING)
+      return true;
 
     ok = !u->probe.timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (!ok) describe_failure(sv, i, status);
+    if (!ok)
+      describe_failure(sv, i, status);
     record_result(sv, i, ok, sv_now_ms());
     return true;
   }
@@ -159,7 +167,9 @@ void sv_health_end(struct sv *sv, int i) {
 int64_t sv_health_deadline(const struct sv *sv, int i) {
   const struct sv_unit *u = &sv->units[i];
 
-  if (u->probe.pid > 0) return u->probe.timed_out ? 0 : u->probe.deadline_ms;
-  if (u->state == SV_RUNNING && u->health != SV_HEALTH_NONE) return u->next_probe_ms;
+  if (u->probe.pid > 0)
+    return u->probe.timed_out ? 0 : u->probe.deadline_ms;
+  if (u->state == SV_RUNNING && u->health != SV_HEALTH_NONE)
+    return u->next_probe_ms;
   return 0;
 }

@@ -4,9 +4,9 @@
 
 #include "supervise.h"
 
-#define SV_LINE_MAX 4096     /* a longer output line is cut into pieces of this size */
-#define SV_PROBE_OUTPUT 256  /* how much of a probe's last line the health event keeps */
-#define SV_CONTROL_MAX 4096  /* the longest control command line */
+#define SV_LINE_MAX 4096    /* a longer output line is cut into pieces of this size */
+#define SV_PROBE_OUTPUT 256 /* how much of a probe's last line the health event keeps */
+#define SV_CONTROL_MAX 4096 /* the longest control command line */
 
 enum sv_state {
   SV_WAITING,  /* not started: waiting for its dependencies */

@@ -45,7 +45,8 @@ void sv_child_prepare(void) {
 int sv_watch(struct sv *sv, int fd, enum sv_watch kind, uint32_t low) {
   struct epoll_event ev = {.events = EPOLLIN, .data.u64 = ((uint64_t)kind << 32) | low};
 
-  if (epoll_ctl(sv->epfd, EPOLL_CTL_ADD, fd, &ev) == 0) return 0;
+  if (epoll_ctl(sv->epfd, EPOLL_CTL_ADD, fd, &ev) == 0)
+    return 0;
   sv_log(SV_LOG_ERROR, "watch fd %d failed: %s", fd, strerror(errno));
   sv->broken = true;
   return -1;
@@ -57,21 +58,25 @@ void sv_unwatch(struct sv *sv, int fd) {
 
 static void on_child_exit(struct sv *sv, pid_t pid, int status) {
   for (int i = 0; i < sv->n; i++) {
-    if (sv->units[i].pid != pid || !sv_alive(&sv->units[i])) continue;
+    if (sv->units[i].pid != pid || !sv_alive(&sv->units[i]))
+      continue;
     sv_on_exit(sv, i, status);
     return;
   }
-  if (sv_health_reaped(sv, pid, status)) return;
+  if (sv_health_reaped(sv, pid, status))
+    return;
 
   /* An orphan a service left behind, which we adopted as subreaper; or a runtime helper. */
-  if (sv->ops->reaped != NULL) sv->ops->reaped(sv->ctx, pid, status);
+  if (sv->ops->reaped != NULL)
+    sv->ops->reaped(sv->ctx, pid, status);
 }
 
 static void reap(struct sv *sv) {
   int status;
   pid_t pid;
 
-  while ((pid = waitpid(-1, &status, WNOHANG)) > 0) on_child_exit(sv, pid, status);
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    on_child_exit(sv, pid, status);
 }
 
 static void on_interrupt(struct sv *sv, int signo) {
@@ -102,7 +107,8 @@ static void on_timer(struct sv *sv) {
   uint64_t expirations;
   int64_t now = sv_now_ms();
 
-  if (read(sv->timerfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN) return;
+  if (read(sv->timerfd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+    return;
   for (int i = 0; i < sv->n; i++) {
     sv_stop_tick(sv, i, now);
     sv_health_tick(sv, i, now);
@@ -110,8 +116,10 @@ static void on_timer(struct sv *sv) {
 }
 
 static int64_t earliest(int64_t a, int64_t b) {
-  if (a == 0) return b;
-  if (b == 0) return a;
+  if (a == 0)
+    return b;
+  if (b == 0)
+    return a;
   return a < b ? a : b;
 }
 
@@ -136,16 +144,25 @@ static void dispatch(struct sv *sv, const struct epoll_event *ev) {
   uint32_t low = (uint32_t)(ev->data.u64 & 0xffffffffu);
 
   switch ((enum sv_watch)(ev->data.u64 >> 32)) {
-  case SV_WATCH_SIGNAL: on_signals(sv); break;
-  case SV_WATCH_TIMER: on_timer(sv); break;
-  case SV_WATCH_CONTROL: sv_control_read(sv); break;
-  case SV_WATCH_STREAM: sv_stream_read(sv, sv_stream_of(sv, low)); break;
+  case SV_WATCH_SIGNAL:
+    on_signals(sv);
+    break;
+  case SV_WATCH_TIMER:
+    on_timer(sv);
+    break;
+  case SV_WATCH_CONTROL:
+    sv_control_read(sv);
+    break;
+  case SV_WATCH_STREAM:
+    sv_stream_read(sv, sv_stream_of(sv, low));
+    break;
   }
 }
 
 static bool finished(const struct sv *sv) {
   for (int i = 0; i < sv->n; i++)
-    if (sv->units[i].state != SV_DONE) return false;
+    if (sv->units[i].state != SV_DONE)
+      return false;
   return true;
 }
 
@@ -160,13 +177,15 @@ static void run_loop(struct sv *sv) {
 
     arm_timer(sv);
     n = epoll_wait(sv->epfd, events, MAX_EVENTS, -1);
-    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EINTR)
+      continue;
     if (n < 0) {
       sv_log(SV_LOG_ERROR, "wait for events failed: %s", strerror(errno));
       sv->broken = true;
       break;
     }
-    for (int k = 0; k < n; k++) dispatch(sv, &events[k]);
+    for (int k = 0; k < n; k++)
+      dispatch(sv, &events[k]);
   }
 }
 
@@ -215,9 +234,12 @@ static void destroy(struct sv *sv) {
     free(sv->units[i].deps);
     free(sv->units[i].dep_waived);
   }
-  if (sv->epfd >= 0) close(sv->epfd);
-  if (sv->sigfd >= 0) close(sv->sigfd);
-  if (sv->timerfd >= 0) close(sv->timerfd);
+  if (sv->epfd >= 0)
+    close(sv->epfd);
+  if (sv->sigfd >= 0)
+    close(sv->sigfd);
+  if (sv->timerfd >= 0)
+    close(sv->timerfd);
   free(sv->units);
   free(sv);
 }

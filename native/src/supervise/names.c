@@ -35,16 +35,16 @@ static const struct name_value interfaces[] = {
 };
 
 static const struct name_value signals[] = {
-    {"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT},   {"KILL", SIGKILL},
-    {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"TERM", SIGTERM},   {"ALRM", SIGALRM},
-    {"STOP", SIGSTOP}, {"CONT", SIGCONT}, {"WINCH", SIGWINCH}, {"PWR", SIGPWR},
-    {"ABRT", SIGABRT}, {NULL, 0},
+    {"HUP", SIGHUP},     {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"KILL", SIGKILL}, {"USR1", SIGUSR1},
+    {"USR2", SIGUSR2},   {"TERM", SIGTERM}, {"ALRM", SIGALRM}, {"STOP", SIGSTOP}, {"CONT", SIGCONT},
+    {"WINCH", SIGWINCH}, {"PWR", SIGPWR},   {"ABRT", SIGABRT}, {NULL, 0},
 };
 
 static int lookup(const struct name_value *table, const char *name, bool ignore_case) {
   for (; table->name != NULL; table++) {
     int diff = ignore_case ? strcasecmp(table->name, name) : strcmp(table->name, name);
-    if (diff == 0) return table->value;
+    if (diff == 0)
+      return table->value;
   }
   return -1;
 }
@@ -52,7 +52,8 @@ static int lookup(const struct name_value *table, const char *name, bool ignore_
 int sv_parse_condition(const char *name, enum sv_condition *out) {
   int v = lookup(conditions, name, false);
 
-  if (v < 0) return -1;
+  if (v < 0)
+    return -1;
   *out = (enum sv_condition)v;
   return 0;
 }
@@ -60,7 +61,8 @@ int sv_parse_condition(const char *name, enum sv_condition *out) {
 int sv_parse_restart(const char *name, enum sv_restart_policy *out) {
   int v = lookup(policies, name, false);
 
-  if (v < 0) return -1;
+  if (v < 0)
+    return -1;
   *out = (enum sv_restart_policy)v;
   return 0;
 }
@@ -68,7 +70,8 @@ int sv_parse_restart(const char *name, enum sv_restart_policy *out) {
 int sv_parse_interface(const char *name, enum sv_interface *out) {
   int v = lookup(interfaces, name, false);
 
-  if (v < 0) return -1;
+  if (v < 0)
+    return -1;
   *out = (enum sv_interface)v;
   return 0;
 }
@@ -77,9 +80,11 @@ int sv_parse_signal(const char *name) {
   char *end;
   long number = strtol(name, &end, 10);
 
-  if (name[0] != '\0' && *end == '\0') return number > 0 && number < NSIG ? (int)number : -1;
+  if (name[0] != '\0' && *end == '\0')
+    return number > 0 && number < NSIG ? (int)number : -1;
 
   /* Docker accepts "SIGTERM" and "TERM", in any case. */
-  if (strncasecmp(name, "SIG", 3) == 0) name += 3;
+  if (strncasecmp(name, "SIG", 3) == 0)
+    name += 3;
   return lookup(signals, name, true);
 }

@@ -25,9 +25,12 @@ static bool want_color(enum sv_color mode, int fd) {
   const char *no_color = getenv("NO_COLOR");
   const char *term = getenv("TERM");
 
-  if (no_color != NULL && no_color[0] != '\0') return false;
-  if (mode != SV_COLOR_AUTO) return mode == SV_COLOR_ALWAYS;
-  if (term != NULL && strcmp(term, "dumb") == 0) return false;
+  if (no_color != NULL && no_color[0] != '\0')
+    return false;
+  if (mode != SV_COLOR_AUTO)
+    return mode == SV_COLOR_ALWAYS;
+  if (term != NULL && strcmp(term, "dumb") == 0)
+    return false;
   return isatty(fd);
 }
 
@@ -36,7 +39,8 @@ void sv_output_init(struct sv *sv) {
   for (int i = 0; i < sv->n; i++) {
     const struct sv_service *s = sv_service(sv, i);
     size_t len = strlen(s->name);
-    if (!is_terminal_service(s) && len > sv->name_width) sv->name_width = len;
+    if (!is_terminal_service(s) && len > sv->name_width)
+      sv->name_width = len;
   }
 
   sv->color[0] = want_color(sv->app->color, STDOUT_FILENO);
@@ -46,13 +50,15 @@ void sv_output_init(struct sv *sv) {
 static void write_all(int fd, const char *buf, size_t n) {
   while (n > 0) {
     ssize_t w = write(fd, buf, n);
-    if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && errno == EINTR)
+      continue;
     if (w < 0 && errno == EAGAIN) {
       struct pollfd p = {.fd = fd, .events = POLLOUT};
       poll(&p, 1, -1);
       continue;
     }
-    if (w < 0) return; /* our stdout is gone (EPIPE): the line is dropped, the app goes on */
+    if (w < 0)
+      return; /* our stdout is gone (EPIPE): the line is dropped, the app goes on */
     buf += w;
     n -= (size_t)w;
   }
@@ -68,7 +74,8 @@ static void print_line(struct sv *sv, int i, int fd, const char *line, size_t n)
     k = snprintf(out, PREFIX_MAX, "\033[%sm%-*s |\033[0m ", palette[i % 10], width, name);
   else
     k = snprintf(out, PREFIX_MAX, "%-*s | ", width, name);
-  if (k < 0 || k >= PREFIX_MAX) k = PREFIX_MAX - 1;
+  if (k < 0 || k >= PREFIX_MAX)
+    k = PREFIX_MAX - 1;
 
   memcpy(out + k, line, n);
   out[(size_t)k + n] = '\n';
@@ -76,10 +83,13 @@ static void print_line(struct sv *sv, int i, int fd, const char *line, size_t n)
 }
 
 static void keep_probe_line(struct sv_probe *p, const char *line, size_t n) {
-  while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r' || line[n - 1] == '\t')) n--;
-  if (n == 0) return;
+  while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\r' || line[n - 1] == '\t'))
+    n--;
+  if (n == 0)
+    return;
 
-  if (n >= sizeof p->last) n = sizeof p->last - 1;
+  if (n >= sizeof p->last)
+    n = sizeof p->last - 1;
   memcpy(p->last, line, n);
   p->last[n] = '\0';
 }
@@ -100,7 +110,8 @@ static size_t cut_point(const struct sv_stream *st) {
 
   for (size_t back = 0; back < 4 && n > 1; back++) {
     if (((unsigned char)st->buf[n - 1] & 0xc0) != 0x80) {
-      if ((unsigned char)st->buf[n - 1] >= 0xc0) return n - 1; /* a lead byte: keep it whole */
+      if ((unsigned char)st->buf[n - 1] >= 0xc0)
+        return n - 1; /* a lead byte: keep it whole */
       return n;
     }
     n--;
@@ -112,7 +123,8 @@ static void split_lines(struct sv *sv, struct sv_stream *st) {
   size_t start = 0;
 
   for (size_t i = 0; i < st->len; i++) {
-    if (st->buf[i] != '\n') continue;
+    if (st->buf[i] != '\n')
+      continue;
     deliver(sv, st, st->buf + start, i - start);
     start = i + 1;
   }
@@ -155,17 +167,21 @@ void sv_stream_read(struct sv *sv, struct sv_stream *st) {
       split_lines(sv, st);
       continue;
     }
-    if (r < 0 && errno == EINTR) continue;
-    if (r < 0 && errno == EAGAIN) return;
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r < 0 && errno == EAGAIN)
+      return;
     sv_stream_close(sv, st); /* end of file, or an error that ends the stream alike */
   }
 }
 
 void sv_stream_close(struct sv *sv, struct sv_stream *st) {
-  if (st->fd < 0) return;
+  if (st->fd < 0)
+    return;
 
   /* A last line without its newline is still a line. */
-  if (st->len > 0) deliver(sv, st, st->buf, st->len);
+  if (st->len > 0)
+    deliver(sv, st, st->buf, st->len);
   st->len = 0;
 
   sv_unwatch(sv, st->fd);
@@ -177,8 +193,11 @@ struct sv_stream *sv_stream_of(struct sv *sv, uint32_t tag) {
   struct sv_unit *u = &sv->units[tag / 3];
 
   switch ((enum sv_stream_kind)(tag % 3)) {
-  case SV_STREAM_STDOUT: return &u->out;
-  case SV_STREAM_STDERR: return &u->err;
-  default: return &u->probe.out;
+  case SV_STREAM_STDOUT:
+    return &u->out;
+  case SV_STREAM_STDERR:
+    return &u->err;
+  default:
+    return &u->probe.out;
   }
 }

@@ -7,7 +7,7 @@
 
 #include "internal.h"
 
-#define EXIT_START_FAILED 127 /* what a shell reports when it cannot run a command */
+#define EXIT_START_FAILED 125 /* as native/src/exit-codes.h: the service could not be started */
 
 bool sv_alive(const struct sv_unit *u) {
   return u->state == SV_RUNNING || u->state == SV_STOPPING;
@@ -24,11 +24,14 @@ static bool is_interface(const struct sv_service *s) {
 int sv_signal(struct sv *sv, int i, int sig) {
   pid_t pid = sv->units[i].pid;
 
-  if (pid <= 0) return 0;
-  if (sv->ops->signal != NULL) return sv->ops->signal(sv->ctx, i, pid, sig);
+  if (pid <= 0)
+    return 0;
+  if (sv->ops->signal != NULL)
+    return sv->ops->signal(sv->ctx, i, pid, sig);
 
   /* A service that leads its process group is signalled with all of its processes. */
-  if (kill(-pid, sig) == 0) return 0;
+  if (kill(-pid, sig) == 0)
+    return 0;
   return kill(pid, sig);
 }
 
@@ -42,15 +45,19 @@ static pid_t spawn(struct sv *sv, int i) {
     out = sv_stream_open(sv, &u->out, i, SV_STREAM_STDOUT);
     err = sv_stream_open(sv, &u->err, i, SV_STREAM_STDERR);
     if (out < 0 || err < 0) {
-      if (out >= 0) close(out);
-      if (err >= 0) close(err);
+      if (out >= 0)
+        close(out);
+      if (err >= 0)
+        close(err);
       return -1;
     }
   }
 
   pid = sv->ops->spawn(sv->ctx, i, out, err);
-  if (out >= 0) close(out);
-  if (err >= 0) close(err);
+  if (out >= 0)
+    close(out);
+  if (err >= 0)
+    close(err);
   return pid;
 }
 
@@ -73,11 +80,13 @@ void sv_start(struct sv *sv, int i) {
   u->ever_started = true;
   sv_event_service(sv, i, "starting");
   sv_health_begin(sv, i, now);
-  if (u->health == SV_HEALTH_NONE) sv_event_service(sv, i, "running");
+  if (u->health == SV_HEALTH_NONE)
+    sv_event_service(sv, i, "running");
 }
 
 static int exit_code_of(int status) {
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
 }
 
@@ -132,7 +141,8 @@ void sv_on_exit(struct sv *sv, int i, int status) {
 
   clean_up_after(sv, i);
   u->exit_code = code;
-  if (code == 0) u->completed_ok = true;
+  if (code == 0)
+    u->completed_ok = true;
 
   if (sv->stopping || u->restart_requested) {
     sv_event_service(sv, i, "stopped");
@@ -166,7 +176,8 @@ void sv_request_restart(struct sv *sv, int i) {
   const struct sv_service *s = sv_service(sv, i);
   struct sv_unit *u = &sv->units[i];
 
-  if (sv->stopping) return;
+  if (sv->stopping)
+    return;
   switch (u->state) {
   case SV_RUNNING:
     u->restart_requested = true;
@@ -177,7 +188,9 @@ void sv_request_restart(struct sv *sv, int i) {
       sv_log(SV_LOG_WARN, "signal service %s failed: %s", s->name, strerror(errno));
     return;
   case SV_BACKOFF:
-  case SV_DONE: sv_restart_now(sv, i); return;
+  case SV_DONE:
+    sv_restart_now(sv, i);
+    return;
   default:
     sv_log(SV_LOG_WARN, "restart service %s ignored: it has not started yet or is stopping",
            s->name);

@@ -28,7 +28,8 @@ static void send_stop(struct sv *sv, int i) {
 
 /* Begins a graceful stop of the whole app, which will exit with code. The first reason wins. */
 void sv_begin_stop(struct sv *sv, int code) {
-  if (sv->stopping) return;
+  if (sv->stopping)
+    return;
 
   sv->stopping = true;
   sv->exit_code = code;
@@ -37,7 +38,8 @@ void sv_begin_stop(struct sv *sv, int code) {
   for (int i = 0; i < sv->n; i++) {
     struct sv_unit *u = &sv->units[i];
     sv_health_end(sv, i);
-    if (u->state != SV_WAITING && u->state != SV_BACKOFF) continue;
+    if (u->state != SV_WAITING && u->state != SV_BACKOFF)
+      continue;
     u->state = SV_DONE;
     u->timer_ms = 0;
     sv_event_service(sv, i, "stopped");
@@ -47,10 +49,12 @@ void sv_begin_stop(struct sv *sv, int code) {
 
 /* Signals each running service that no running service depends on any more. */
 void sv_advance_stop(struct sv *sv) {
-  if (!sv->stopping) return;
+  if (!sv->stopping)
+    return;
 
   for (int i = 0; i < sv->n; i++)
-    if (sv->units[i].state == SV_RUNNING && !sv_graph_has_dependent_alive(sv, i)) send_stop(sv, i);
+    if (sv->units[i].state == SV_RUNNING && !sv_graph_has_dependent_alive(sv, i))
+      send_stop(sv, i);
 }
 
 /* Timers of one service: the end of its back-off, or of its grace period. */
@@ -58,14 +62,15 @@ void sv_stop_tick(struct sv *sv, int i, int64_t now) {
   const struct sv_service *s = sv_service(sv, i);
   struct sv_unit *u = &sv->units[i];
 
-  if (u->timer_ms == 0 || now < u->timer_ms) return;
+  if (u->timer_ms == 0 || now < u->timer_ms)
+    return;
   u->timer_ms = 0;
 
   if (u->state == SV_BACKOFF) {
     sv_restart_now(sv, i);
   } else if (u->state == SV_STOPPING) {
-    sv_log(SV_LOG_WARN, "service %s did not stop within %lld ms of signal %d; killing it",
-           s->name, (long long)s->stop_grace_ms, s->stop_signal);
+    sv_log(SV_LOG_WARN, "service %s did not stop within %lld ms of signal %d; killing it", s->name,
+           (long long)s->stop_grace_ms, s->stop_signal);
     sv_signal(sv, i, SIGKILL);
   }
 }
@@ -73,7 +78,8 @@ void sv_stop_tick(struct sv *sv, int i, int64_t now) {
 /* A second interrupt: no more waiting for anyone. */
 void sv_kill_all(struct sv *sv) {
   for (int i = 0; i < sv->n; i++) {
-    if (!sv_alive(&sv->units[i])) continue;
+    if (!sv_alive(&sv->units[i]))
+      continue;
     sv->units[i].timer_ms = 0;
     sv_signal(sv, i, SIGKILL);
   }
@@ -89,14 +95,16 @@ static pid_t parent_of(const char *pid) {
 
   snprintf(path, sizeof path, "/proc/%s/stat", pid);
   f = fopen(path, "re");
-  if (f == NULL) return -1;
+  if (f == NULL)
+    return -1;
   n = fread(stat, 1, sizeof stat - 1, f);
   fclose(f);
   stat[n] = '\0';
 
   /* The command name may hold spaces and parentheses; the fields after the last ')' do not. */
   close_paren = strrchr(stat, ')');
-  if (close_paren == NULL || sscanf(close_paren + 1, " %*c %d", &ppid) != 1) return -1;
+  if (close_paren == NULL || sscanf(close_paren + 1, " %*c %d", &ppid) != 1)
+    return -1;
   return ppid;
 }
 
@@ -106,17 +114,21 @@ static void kill_children(void) {
   DIR *proc = opendir("/proc");
   struct dirent *e;
 
-  if (proc == NULL) return;
+  if (proc == NULL)
+    return;
   while ((e = readdir(proc)) != NULL) {
-    if (!isdigit((unsigned char)e->d_name[0])) continue;
-    if (parent_of(e->d_name) == self) kill((pid_t)atoi(e->d_name), SIGKILL);
+    if (!isdigit((unsigned char)e->d_name[0]))
+      continue;
+    if (parent_of(e->d_name) == self)
+      kill((pid_t)atoi(e->d_name), SIGKILL);
   }
   closedir(proc);
 }
 
 /* The end: every child is killed and reaped, so no orphan or zombie outlives the app. */
 void sv_sweep(struct sv *sv) {
-  for (int i = 0; i < sv->n; i++) sv_health_end(sv, i);
+  for (int i = 0; i < sv->n; i++)
+    sv_health_end(sv, i);
 
   for (;;) {
     int status;
@@ -124,8 +136,10 @@ void sv_sweep(struct sv *sv) {
 
     kill_children();
     pid = waitpid(-1, &status, 0);
-    if (pid < 0 && errno == EINTR) continue;
-    if (pid < 0) break;
+    if (pid < 0 && errno == EINTR)
+      continue;
+    if (pid < 0)
+      break;
     if (!sv_health_reaped(sv, pid, status) && sv->ops->reaped != NULL)
       sv->ops->reaped(sv->ctx, pid, status);
   }

@@ -15,11 +15,11 @@
 
 /* Exit codes sv_run returns besides a failing service's own code. */
 #define SV_EXIT_OK 0
-#define SV_EXIT_FAILED 1     /* invalid services, or a dependency that never got ready */
-#define SV_EXIT_INTERNAL 70  /* the supervisor itself broke (epoll, signalfd, memory) */
-#define SV_EXIT_SIGINT 130   /* 128 + SIGINT */
-#define SV_EXIT_SIGTERM 143  /* 128 + SIGTERM */
-#define SV_EXIT_SIGHUP 129   /* 128 + SIGHUP */
+#define SV_EXIT_FAILED 1    /* invalid services, or a dependency that never got ready */
+#define SV_EXIT_INTERNAL 70 /* the supervisor itself broke (epoll, signalfd, memory) */
+#define SV_EXIT_SIGINT 130  /* 128 + SIGINT */
+#define SV_EXIT_SIGTERM 143 /* 128 + SIGTERM */
+#define SV_EXIT_SIGHUP 129  /* 128 + SIGHUP */
 
 enum sv_condition { SV_COND_STARTED, SV_COND_HEALTHY, SV_COND_COMPLETED };
 

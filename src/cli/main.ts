@@ -1,13 +1,20 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { commands } from "./commands/index.js";
+import { hasTerminal } from "./commands/wizard.js";
 import { handleFailure } from "./failure.js";
 import { setLogLevel } from "../util/log.js";
 import { ExitCode } from "../util/exit-codes.js";
 
+/** With no arguments, a person at a terminal gets the wizard; a pipe or a script gets the help. */
+function withDefault(argv: string[]): string[] {
+  if (argv.length > 0) return argv;
+  return hasTerminal() ? ["wizard"] : ["--help"];
+}
+
 /** Parses argv and dispatches to one command; the commands only wire phases together. */
 export async function main(argv: string[]): Promise<void> {
-  const parser = yargs(argv)
+  const parser = yargs(withDefault(argv))
     .scriptName("chefer")
     .usage(
       "$0 <command> [options]\n\nTurn a Docker Compose app into one executable that runs without Docker.",

@@ -2,7 +2,13 @@ import type { CommandModule } from "yargs";
 import { versionCommand } from "./version.js";
 import { buildCommand } from "./build.js";
 import { inspectCommand } from "./inspect.js";
+import { wizardCommand } from "./wizard.js";
 
 /** Every command the CLI offers, in the order `chefer --help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [versionCommand, buildCommand, inspectCommand];
+export const commands: CommandModule<any, any>[] = [
+  versionCommand,
+  buildCommand,
+  inspectCommand,
+  wizardCommand,
+];

@@ -1,8 +1,7 @@
 import type { PortMapping, Recipe, Service } from "../../appcipe/types.js";
+import { hostTarget, TARGETS, type Target } from "../../runtime/kit.js";
 
-/** The targets an executable can be built for (see "target" in docs/glossary.md). */
-export const TARGETS = ["x86_64-linux", "aarch64-linux"] as const;
-export type Target = (typeof TARGETS)[number];
+export { TARGETS, type Target };
 
 /** What the user picks in the wizard; applied to the converted recipe before it is written. */
 export interface WizardChoices {
@@ -17,8 +16,13 @@ export interface WizardChoices {
 /** An app name that is safe as a file name on every target and in the data directory. */
 export const APP_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export function hostTarget(arch: string = process.arch): Target {
-  return arch === "arm64" ? "aarch64-linux" : "x86_64-linux";
+/** This machine's target, or none on a machine that is not one; the user then picks. */
+export function defaultTargets(): Target[] {
+  try {
+    return [hostTarget()];
+  } catch {
+    return [];
+  }
 }
 
 /** Identifies one published port of one service across screens. */
@@ -43,7 +47,7 @@ export function defaultChoices(recipe: Recipe): WizardChoices {
     ports: recipe.services.flatMap((s) => s.ports.map((_, i) => portKey(s.name, i))),
     volumes: Object.keys(recipe.volumes).sort(),
     name: recipe.name,
-    targets: [hostTarget()],
+    targets: defaultTargets(),
   };
 }
 

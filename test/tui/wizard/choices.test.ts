@@ -5,9 +5,9 @@ import {
   applyChoices,
   defaultChoices,
   describePort,
-  hostTarget,
   optionsFor,
 } from "../../../src/tui/wizard/choices.js";
+import { hostTarget } from "../../../src/runtime/kit.js";
 import { visitsRecipe } from "../support/recipe.js";
 
 test("starts with everything kept, the recipe's name and the build machine's target", () => {
@@ -17,11 +17,6 @@ test("starts with everything kept, the recipe's name and the build machine's tar
   assert.deepEqual(c.volumes, ["redis-data"]);
   assert.equal(c.name, "demo");
   assert.deepEqual(c.targets, [hostTarget()]);
-});
-
-test("maps Node's architecture to a target", () => {
-  assert.equal(hostTarget("x64"), "x86_64-linux");
-  assert.equal(hostTarget("arm64"), "aarch64-linux");
 });
 
 test("keeps the recipe unchanged when every choice is kept, apart from the name", () => {

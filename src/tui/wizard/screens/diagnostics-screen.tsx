@@ -1,0 +1,84 @@
+import { useState } from "react";
+import { Box, Text, useInput } from "ink";
+import { diagnosticLines, summaryLine, type LineRole } from "../../diagnostic-lines.js";
+import { Screen } from "../../components/screen.js";
+import { useTheme, type Theme } from "../../theme.js";
+import { useTerminalSize } from "../../use-terminal-size.js";
+import type { Problem } from "../../../util/errors.js";
+import type { Failure } from "../wizard-state.js";
+
+function roleColor(role: LineRole, theme: Theme): string | undefined {
+  if (role === "error") return theme.error;
+  if (role === "warning") return theme.warn;
+  if (role === "heading") return theme.accent;
+  return undefined;
+}
+
+function FailureHead({ failure }: { failure: Failure }) {
+  const theme = useTheme();
+  return (
+    <>
+      <Text color={theme.error} wrap="truncate">{`error: ${failure.message}`}</Text>
+      {failure.fix ? <Text wrap="truncate">{`  fix: ${failure.fix}`}</Text> : null}
+    </>
+  );
+}
+
+/**
+ * What the converter said, grouped by service, each problem with its fix. ↑/↓ scroll. When
+ * conversion failed, the failure heads the list and the only way on is back to the file.
+ */
+export function DiagnosticsScreen(props: {
+  file: string;
+  step: string;
+  problems: Problem[];
+  failure?: Failure;
+  onNext: () => void;
+}) {
+  const theme = useTheme();
+  const { rows } = useTerminalSize();
+  const [top, setTop] = useState(0);
+  const problems = props.failure ? props.failure.problems : props.problems;
+  const lines = diagnosticLines(problems);
+  const headRows = props.failure ? (props.failure.fix ? 3 : 2) : 1;
+  const height = Math.max(1, rows - 6 - headRows);
+  const maxTop = Math.max(0, lines.length - height);
+  useInput((_input, key) => {
+    if (key.return && !props.failure) props.onNext();
+    else if (key.upArrow) setTop((t) => Math.max(0, t - 1));
+    else if (key.downArrow || key.pageDown)
+      setTop((t) => Math.min(maxTop, t + (key.pageDown ? height : 1)));
+    else if (key.pageUp) setTop((t) => Math.max(0, t - height));
+  });
+  const hints: [string, string][] = props.failure
+    ? [
+        ["↑↓", "scroll"],
+        ["esc", "choose another file"],
+        ["q", "quit"],
+      ]
+    : [
+        ["↑↓", "scroll"],
+        ["enter", "continue"],
+        ["esc", "back"],
+        ["q", "quit"],
+      ];
+  const start = Math.min(top, maxTop);
+  return (
+    <Screen title={`Diagnostics for ${props.file}`} step={props.step} hints={hints}>
+      {props.failure ? <FailureHead failure={props.failure} /> : null}
+      <Text wrap="truncate">{`${summaryLine(problems)}${lines.length > height ? `  (lines ${start + 1}-${Math.min(lines.length, start + height)} of ${lines.length})` : ""}`}</Text>
+      <Box flexDirection="column">
+        {lines.slice(start, start + height).map((l, i) => (
+          <Text
+            key={start + i}
+            wrap="truncate"
+            color={roleColor(l.role, theme)}
+            bold={l.role === "heading" && theme.bold}
+          >
+            {l.text}
+          </Text>
+        ))}
+      </Box>
+    </Screen>
+  );
+}

@@ -37,6 +37,8 @@ export interface ImageLayer {
   diffId: string;
   /** Compressed size when known, for progress. */
   size?: number;
+  /** Digest of the stored (compressed) blob, when the source addresses blobs by digest. */
+  blobDigest?: string;
   /**
    * Opens the layer as an uncompressed tar stream. The stream fails if the stored blob does
    * not match its recorded digest; the diff_id is checked by whoever consumes it.

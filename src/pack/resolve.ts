@@ -3,10 +3,17 @@ import type { Recipe, Service } from "../appcipe/types.js";
 import { UserError } from "../util/errors.js";
 import { silentProgress, type ProgressSink } from "../util/progress.js";
 import { targetPlatform, type ResolvedImage } from "./image.js";
+import { BlobCache } from "./blob-cache.js";
+import { buildDockerfile, exportImage } from "./sources/docker-engine.js";
 import { readImageFile } from "./sources/local-file.js";
+import { pullImage } from "./sources/registry.js";
 
 export interface ResolveOptions {
   progress?: ProgressSink;
+  /** Registries (host[:port]) reached over plain http besides loopback ones. */
+  insecureRegistries?: string[];
+  /** Where pulled blobs are cached (default: $XDG_CACHE_HOME/chefer/blobs). */
+  cacheDir?: string;
 }
 
 /**
@@ -51,17 +58,24 @@ async function resolveImage(
   recipe: Recipe,
   service: Service,
   target: string,
-  _options: ResolveOptions,
+  options: ResolveOptions,
 ): Promise<ResolvedImage> {
   const want = servicePlatform(service, target);
   const image = service.image;
   const base = dirname(recipe.file);
+  const progress = options.progress ?? silentProgress;
   switch (image.source) {
     case "tar":
       return readImageFile(resolvePath(base, image.file), image.format, want);
-    default:
-      throw new UserError(
-        `service ${service.name}: image source "${image.source}" is not supported yet`,
-      );
+    case "image": {
+      const cache = new BlobCache(options.cacheDir);
+      return pullImage(image.ref, want, { ...options, cache, progress });
+    }
+    case "docker":
+      return exportImage(image.ref, want, progress);
+    case "dockerfile": {
+      const context = resolvePath(base, image.context);
+      return buildDockerfile(service.name, { ...image, context }, want, progress);
+    }
   }
 }

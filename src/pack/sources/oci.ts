@@ -101,6 +101,7 @@ async function imageFromManifest(
     layers: manifest.layers.map((d, i) => ({
       diffId: diffIds[i] as string,
       size: d.size,
+      blobDigest: d.digest,
       open: async () =>
         decompressedStream(await blobs.open(d), `${blobs.origin} layer ${d.digest}`),
     })),

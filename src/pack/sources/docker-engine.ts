@@ -1,0 +1,155 @@
+import { createWriteStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative } from "node:path";
+import { pipeline } from "node:stream/promises";
+import Docker from "dockerode";
+import type { ImageSource, Platform } from "../../appcipe/types.js";
+import { EnvironmentError, UserError } from "../../util/errors.js";
+import { silentProgress, type ProgressSink } from "../../util/progress.js";
+import type { ResolvedImage } from "../image.js";
+import { readImageFile } from "./local-file.js";
+
+type DockerfileSource = Extract<ImageSource, { source: "dockerfile" }>;
+
+/** The local engine, at DOCKER_HOST when set (dockerode reads it), else the default socket. */
+export function dockerEngine(): Docker {
+  return new Docker();
+}
+
+function engineError(error: unknown, doing: string): EnvironmentError {
+  const e = error as { code?: string; message?: string };
+  return new EnvironmentError(
+    `cannot ${doing}: the Docker engine ${e.code ? `is unreachable (${e.code})` : `said: ${e.message}`}`,
+    {
+      fix: "start Docker, or point DOCKER_HOST at a running engine (e.g. unix:///run/docker.sock)",
+      cause: error,
+    },
+  );
+}
+
+/**
+ * Exports an image that exists in the local engine (`docker save` through the API) to a
+ * temporary archive and reads it. The archive is removed by `dispose`.
+ */
+export async function exportImage(
+  ref: string,
+  want: Platform,
+  progress: ProgressSink = silentProgress,
+  docker: Docker = dockerEngine(),
+): Promise<ResolvedImage> {
+  const image = docker.getImage(ref);
+  const info = await image.inspect().catch((error: { statusCode?: number }) => {
+    if (error.statusCode === 404) {
+      throw new UserError(`the Docker engine has no image ${ref}`, {
+        fix: `build or pull it first (\`docker build -t ${ref} .\` or \`docker pull ${ref}\`), or use source: image`,
+      });
+    }
+    throw engineError(error, `inspect ${ref}`);
+  });
+  const have = `${info.Os}/${info.Architecture}`;
+  if (have !== want) {
+    throw new UserError(`the Docker engine's ${ref} is ${have}, but the service needs ${want}`, {
+      fix: `build or pull ${ref} for ${want}, or build for the target that runs ${have}`,
+    });
+  }
+  return saveAndRead(docker, info.Id, ref, want, progress);
+}
+
+async function saveAndRead(
+  docker: Docker,
+  id: string,
+  ref: string,
+  want: Platform,
+  progress: ProgressSink,
+): Promise<ResolvedImage> {
+  const dir = await mkdtemp(join(tmpdir(), "chefer-export-"));
+  const file = join(dir, "image.tar");
+  const step = `export:${ref}`;
+  progress({ kind: "step-start", step, label: `exporting ${ref}`, unit: "bytes" });
+  try {
+    const stream = await docker.getImage(id).get();
+    await pipeline(stream, createWriteStream(file));
+    progress({ kind: "step-end", step, label: `${ref} exported` });
+    const image = await readImageFile(file, "docker-archive", want);
+    return {
+      ...image,
+      origin: `docker engine ${ref}`,
+      dispose: () => rm(dir, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error instanceof UserError ? error : engineError(error, `export ${ref}`);
+  }
+}
+
+/**
+ * Builds a service's Dockerfile in the local engine and exports the result. Builds use the
+ * host network: chefer's test engine runs without a bridge, and a build needs no isolation
+ * from the build machine's network.
+ */
+export async function buildDockerfile(
+  service: string,
+  src: DockerfileSource,
+  want: Platform,
+  progress: ProgressSink = silentProgress,
+  docker: Docker = dockerEngine(),
+): Promise<ResolvedImage> {
+  const tag = `chefer-build/${service.toLowerCase()}:latest`;
+  const dockerfile = isAbsolute(src.file) ? relative(src.context, src.file) : src.file;
+  if (dockerfile.startsWith("..")) {
+    throw new UserError(
+      `service ${service}: the Dockerfile ${src.file} is outside its context ${src.context}`,
+      {
+        fix: "move the Dockerfile into the build context",
+      },
+    );
+  }
+  const step = `build:${service}`;
+  progress({ kind: "step-start", step, label: `building ${service}`, unit: "items" });
+  const stream = await docker
+    .buildImage(
+      { context: src.context, src: ["."] },
+      {
+        t: tag,
+        dockerfile,
+        buildargs: src.buildArgs,
+        target: src.target ?? "",
+        networkmode: "host",
+        platform: want,
+      },
+    )
+    .catch((error: unknown) => {
+      throw engineError(error, `build ${service}`);
+    });
+  await followBuild(docker, stream, service, progress);
+  progress({ kind: "step-end", step, label: `${service} built` });
+  return exportImage(tag, want, progress, docker);
+}
+
+function followBuild(
+  docker: Docker,
+  stream: NodeJS.ReadableStream,
+  service: string,
+  progress: ProgressSink,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, output: { error?: string }[]) => {
+        const failed = error?.message ?? output.find((o) => o.error)?.error;
+        if (!failed) return resolve();
+        reject(
+          new UserError(`service ${service}: the Dockerfile build failed: ${failed.trim()}`, {
+            fix: "fix the Dockerfile (run `docker build` on its context to see the full log)",
+          }),
+        );
+      },
+      (event: { stream?: string }) => {
+        const line = event.stream?.trim();
+        if (line && /^Step \d+\/\d+/.test(line))
+          progress({ kind: "message", level: "info", text: `${service}: ${line}` });
+      },
+    );
+  });
+}

@@ -1,0 +1,177 @@
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import type { Readable } from "node:stream";
+import type { Platform } from "../../appcipe/types.js";
+import { EnvironmentError, UserError } from "../../util/errors.js";
+import { silentProgress, type ProgressSink } from "../../util/progress.js";
+import { BlobCache } from "../blob-cache.js";
+import type { ResolvedImage } from "../image.js";
+import {
+  resolveOci,
+  type BlobSource,
+  type OciDescriptor,
+  type OciIndex,
+  type OciManifest,
+} from "./oci.js";
+import { parseRegistryRef } from "./reference.js";
+import { RegistryClient, type ClientOptions } from "./registry-client.js";
+
+const MANIFEST_TYPES = [
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+].join(", ");
+
+/** Downloads at once; registries throttle more than this and the disk gains nothing. */
+const PARALLEL_DOWNLOADS = 3;
+
+export interface PullOptions extends ClientOptions {
+  cache?: BlobCache;
+  progress?: ProgressSink;
+}
+
+/**
+ * Pulls an image from a registry into the blob cache and describes it. Every manifest,
+ * config and layer is checked against its digest before it is used; blobs already in the
+ * cache are not downloaded again.
+ */
+export async function pullImage(
+  text: string,
+  want: Platform,
+  o: PullOptions = {},
+): Promise<ResolvedImage> {
+  const ref = parseRegistryRef(text);
+  const client = new RegistryClient(ref, o);
+  const cache = o.cache ?? new BlobCache();
+  const blobs = registryBlobs(client, cache);
+  const root = await rootManifest(client, cache);
+  const image = await resolveOci(blobs, root, want);
+  await downloadLayers(client, cache, image, o.progress ?? silentProgress);
+  return image;
+}
+
+function isManifest(d: OciDescriptor): boolean {
+  return /manifest|index/.test(d.mediaType ?? "");
+}
+
+function registryBlobs(client: RegistryClient, cache: BlobCache): BlobSource {
+  return {
+    origin: client.ref.text,
+    json: async <T>(d: OciDescriptor) => {
+      if (!(await cache.has(d.digest))) {
+        const path = isManifest(d) ? `manifests/${d.digest}` : `blobs/${d.digest}`;
+        await fetchInto(
+          client,
+          cache,
+          path,
+          d.digest,
+          isManifest(d) ? { accept: MANIFEST_TYPES } : {},
+        );
+      }
+      return JSON.parse((await cache.read(d.digest)).toString("utf8")) as T;
+    },
+    open: async (d: OciDescriptor): Promise<Readable> => {
+      if (!(await cache.has(d.digest)))
+        await fetchInto(client, cache, `blobs/${d.digest}`, d.digest);
+      return createReadStream(cache.path(d.digest));
+    },
+  };
+}
+
+/** The manifest or index the reference names; by tag, one HEAD finds its digest in the cache. */
+async function rootManifest(
+  client: RegistryClient,
+  cache: BlobCache,
+): Promise<OciIndex | OciManifest> {
+  const { ref } = client;
+  let digest = ref.digest;
+  if (!digest) {
+    const head = await client.get(`manifests/${ref.tag}`, { accept: MANIFEST_TYPES }, "HEAD");
+    if (head.status === 404) throw unknownTag(client);
+    digest = head.headers.get("docker-content-digest") ?? undefined;
+  }
+  if (digest && (await cache.has(digest))) return parseManifest(client, await cache.read(digest));
+  const response = await client.get(`manifests/${ref.digest ?? ref.tag}`, {
+    accept: MANIFEST_TYPES,
+  });
+  if (response.status === 404) throw unknownTag(client);
+  if (!response.ok) throw httpError(client, response, "manifest");
+  const body = Buffer.from(await response.arrayBuffer());
+  const got = `sha256:${createHash("sha256").update(body).digest("hex")}`;
+  if (digest && got !== digest) {
+    throw new EnvironmentError(`${ref.text}: the manifest hashes to ${got}, not ${digest}`, {
+      fix: "pull again; if it persists, the registry or a proxy changes manifests",
+    });
+  }
+  await cache.store(got, [body], ref.text);
+  return parseManifest(client, body);
+}
+
+function parseManifest(client: RegistryClient, body: Buffer): OciIndex | OciManifest {
+  try {
+    return JSON.parse(body.toString("utf8")) as OciIndex | OciManifest;
+  } catch {
+    throw new EnvironmentError(`${client.ref.text}: the registry sent a manifest that is not JSON`);
+  }
+}
+
+function unknownTag(client: RegistryClient): UserError {
+  const { ref } = client;
+  const what = ref.digest ? `digest ${ref.digest}` : `tag "${ref.tag}"`;
+  return new UserError(`${ref.text}: ${ref.registry} has no ${what} for ${ref.repository}`, {
+    fix: `check the name and ${ref.digest ? "digest" : "tag"}; \`skopeo list-tags docker://${ref.registry}/${ref.repository}\` lists the tags`,
+  });
+}
+
+function httpError(client: RegistryClient, r: Response, what: string): EnvironmentError {
+  return new EnvironmentError(
+    `${client.ref.text}: fetching the ${what} failed with HTTP ${r.status}`,
+    {
+      fix: "try again; if it persists, check the registry's status",
+    },
+  );
+}
+
+async function fetchInto(
+  client: RegistryClient,
+  cache: BlobCache,
+  path: string,
+  digest: string,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const response = await client.get(path, headers);
+  if (!response.ok || !response.body) throw httpError(client, response, `blob ${digest}`);
+  await cache.store(digest, response.body as AsyncIterable<Uint8Array>, client.ref.text);
+}
+
+/** Brings every layer into the cache, a few at a time, reporting bytes. */
+async function downloadLayers(
+  client: RegistryClient,
+  cache: BlobCache,
+  image: ResolvedImage,
+  progress: ProgressSink,
+): Promise<void> {
+  const missing: OciDescriptor[] = [];
+  for (const layer of image.layers) {
+    const digest = layer.blobDigest as string;
+    if (!(await cache.has(digest)) && !missing.some((d) => d.digest === digest)) {
+      missing.push({ digest, size: layer.size });
+    }
+  }
+  if (missing.length === 0) return;
+  const step = `pull:${client.ref.text}`;
+  const total = missing.reduce((n, d) => n + (d.size ?? 0), 0);
+  let done = 0;
+  progress({ kind: "step-start", step, label: `pulling ${client.ref.text}`, total, unit: "bytes" });
+  const queue = [...missing];
+  const worker = async () => {
+    for (let d = queue.shift(); d; d = queue.shift()) {
+      await fetchInto(client, cache, `blobs/${d.digest}`, d.digest);
+      done += d.size ?? 0;
+      progress({ kind: "step-progress", step, done, total });
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_DOWNLOADS }, worker));
+  progress({ kind: "step-end", step, label: `${client.ref.text} pulled` });
+}

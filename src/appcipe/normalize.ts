@@ -116,8 +116,7 @@ function normalizeServices(ctx: Ctx, value: unknown, declared: Set<string>): Ser
   const services: Service[] = [];
   for (const [name, svc] of entries(value)) {
     if (!checkServiceName(ctx, name, ["services", name], "service name") || !isObj(svc)) continue;
-    const service = normalizeService(ctx, name, svc, ["services", name], declared);
-    if (service) services.push(service);
+    services.push(normalizeService(ctx, name, svc, ["services", name], declared));
   }
   return services.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -19,14 +19,17 @@ import {
   readDuration,
 } from "./service-lifecycle.js";
 
-/** One service, every shorthand expanded; undefined when its image cannot be read. */
+/**
+ * One service, every shorthand expanded. When its image has a problem the service is still
+ * returned, so the checks across services run; the recipe is then discarded anyway.
+ */
 export function normalizeService(
   ctx: Ctx,
   name: string,
   svc: Obj,
   path: Segment[],
   declared: Set<string>,
-): Service | undefined {
+): Service {
   const image = normalizeImage(ctx, svc.image, child(path, "image"));
   const at = (key: string) => child(path, key);
   const service: Service = {
@@ -64,7 +67,7 @@ export function normalizeService(
     init: svc.init === true,
     gpu: normalizeGpu(ctx, svc.gpu, at("gpu")),
   };
-  return image ? service : undefined;
+  return service;
 }
 
 /** `{ key: value }` when value is defined, so optional fields stay absent rather than undefined. */

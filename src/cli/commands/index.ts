@@ -1,5 +1,7 @@
 import type { CommandModule } from "yargs";
 import { versionCommand } from "./version.js";
+import { initCommand } from "./init.js";
+import { checkCommand } from "./check.js";
 import { buildCommand } from "./build.js";
 import { inspectCommand } from "./inspect.js";
 import { wizardCommand } from "./wizard.js";

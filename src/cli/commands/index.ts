@@ -10,6 +10,8 @@ import { wizardCommand } from "./wizard.js";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
   versionCommand,
+  initCommand,
+  checkCommand,
   buildCommand,
   inspectCommand,
   wizardCommand,

@@ -13,6 +13,8 @@ export interface TargetsOptions {
   kitDirs: string[];
   zstdLevel?: number;
   progress?: ProgressSink;
+  insecureRegistries?: string[];
+  cacheDir?: string;
 }
 
 /** The path `chefer build` writes for a target: `<out>/<name>-<target>`. */
@@ -37,6 +39,8 @@ export async function buildTargets(o: TargetsOptions): Promise<WrittenExecutable
         out: outputPath(o.outDir, o.recipe.name, target),
         zstdLevel: o.zstdLevel,
         progress: o.progress,
+        insecureRegistries: o.insecureRegistries,
+        cacheDir: o.cacheDir,
       }),
     );
   }

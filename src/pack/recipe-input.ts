@@ -1,64 +1,33 @@
-import { readFile, stat } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { loadRecipe, resolveRecipePath } from "../appcipe/load.js";
 import type { Recipe } from "../appcipe/types.js";
-import { BugError, UserError } from "../util/errors.js";
+import { UserError, formatProblem, sortProblems } from "../util/errors.js";
 
 export interface LoadedRecipe {
   recipe: Recipe;
+  /** Warnings, formatted one per entry as `chefer check` prints them. */
   warnings: string[];
 }
 
-type Loader = (path: string) => Promise<{ recipe: Recipe; warnings: unknown[] }>;
-
-/** Where the recipe loader lives; looked up at run time so the packer builds on its own. */
-const LOADER_MODULES = ["../appcipe/load.js", "../appcipe/index.js"];
-
 /**
- * Reads the recipe `chefer build` packs: `path` is an appcipe.yml, a directory holding one,
- * or a normalized recipe as JSON (what `chefer check --format json` prints).
+ * Reads the recipe `chefer build` packs: an appcipe.yml, a directory holding one (default
+ * ./appcipe.yml), or a normalized recipe as JSON (what `chefer check --format json` prints).
  */
-export async function readRecipe(path = "."): Promise<LoadedRecipe> {
-  const file = await recipeFile(resolve(path));
-  if (file.endsWith(".json")) return { recipe: await readJsonRecipe(file), warnings: [] };
-  const loaded = await (await findLoader())(file);
-  return { recipe: loaded.recipe, warnings: loaded.warnings.map(warningText) };
+export function readRecipe(path?: string): LoadedRecipe {
+  if (path?.endsWith(".json")) return { recipe: readJsonRecipe(resolve(path)), warnings: [] };
+  const { recipe, warnings } = loadRecipe(resolveRecipePath(path));
+  return { recipe, warnings: sortProblems(warnings).map(formatProblem) };
 }
 
-async function recipeFile(path: string): Promise<string> {
-  const info = await stat(path).catch(() => undefined);
-  if (info?.isFile()) return path;
-  if (info?.isDirectory()) {
-    for (const name of ["appcipe.yml", "appcipe.yaml"]) {
-      if ((await stat(join(path, name)).catch(() => undefined))?.isFile()) return join(path, name);
-    }
-  }
-  throw new UserError(`${path}: no recipe here (looked for the file, or appcipe.yml inside it)`, {
-    fix: "pass the path of an appcipe.yml, or write one with `chefer from-compose`",
-  });
-}
-
-async function readJsonRecipe(file: string): Promise<Recipe> {
+function readJsonRecipe(file: string): Recipe {
+  let recipe: Recipe;
   try {
-    const recipe = JSON.parse(await readFile(file, "utf8")) as Recipe;
-    return { ...recipe, file: recipe.file ?? file };
+    recipe = JSON.parse(readFileSync(file, "utf8")) as Recipe;
   } catch (error) {
     throw new UserError(`${file}: not a JSON recipe: ${(error as Error).message}`, {
       fix: "pass an appcipe.yml, or the output of `chefer check --format json`",
     });
   }
-}
-
-async function findLoader(): Promise<Loader> {
-  for (const specifier of LOADER_MODULES) {
-    const mod = (await import(specifier).catch(() => undefined)) as
-      { loadRecipe?: Loader } | undefined;
-    if (mod?.loadRecipe) return mod.loadRecipe;
-  }
-  throw new BugError("the recipe loader (loadRecipe in src/appcipe) is missing from this build");
-}
-
-function warningText(w: unknown): string {
-  if (typeof w === "string") return w;
-  const p = w as { message?: string; path?: string };
-  return p.path ? `${p.path}: ${p.message ?? ""}` : (p.message ?? JSON.stringify(w));
+  return { ...recipe, file: recipe.file ?? file };
 }

@@ -14,6 +14,7 @@ export interface BuildArgs {
   "kit-dir"?: string[];
   "zstd-level"?: number;
   "dry-run"?: boolean;
+  "insecure-registry"?: string[];
 }
 
 /** The options `build` and `run` share. */
@@ -24,7 +25,12 @@ export function packOptions<T>(y: Argv<T>) {
       array: true,
       describe: "Directory with runtimes (chefer-runtime-<target>)",
     })
-    .option("zstd-level", { type: "number", describe: "zstd level 1..22 (default 6)" });
+    .option("zstd-level", { type: "number", describe: "zstd level 1..22 (default 6)" })
+    .option("insecure-registry", {
+      type: "string",
+      array: true,
+      describe: "Registry host[:port] to pull from over plain http (loopback ones always may)",
+    });
 }
 
 export function checkLevel(level: number | undefined): number | undefined {
@@ -62,8 +68,8 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
   handler: async (args) => {
     const level = checkLevel(args["zstd-level"]);
     const targets = (args.target?.length ? args.target : [hostTarget()]).map(parseTarget);
-    const { recipe, warnings } = await readRecipe(args.path);
-    for (const w of warnings) log.warn(w);
+    const { recipe, warnings } = readRecipe(args.path);
+    for (const w of warnings) process.stderr.write(`${w}\n`);
     if (args["dry-run"]) return dryRun(recipe.name, targets, args);
     const progress = renderProgress();
     try {
@@ -74,6 +80,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
         kitDirs: args["kit-dir"] ?? [],
         zstdLevel: level,
         progress: progress.sink,
+        insecureRegistries: args["insecure-registry"],
       });
       progress.close();
       for (const b of built) {

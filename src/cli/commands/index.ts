@@ -4,6 +4,7 @@ import { initCommand } from "./init.js";
 import { checkCommand } from "./check.js";
 import { buildCommand } from "./build.js";
 import { inspectCommand } from "./inspect.js";
+import { runCommand } from "./run.js";
 import { wizardCommand } from "./wizard.js";
 
 /** Every command the CLI offers, in the order `chefer --help` lists them. */
@@ -14,5 +15,6 @@ export const commands: CommandModule<any, any>[] = [
   checkCommand,
   buildCommand,
   inspectCommand,
+  runCommand,
   wizardCommand,
 ];

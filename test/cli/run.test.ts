@@ -1,0 +1,33 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { runCli } from "../support/cli.js";
+import { writeTestApp } from "../pack/support/app.js";
+import { hostTarget } from "../../src/runtime/kit.js";
+
+/** A kit whose runtime is a shell script: sh stops reading at `exit`, before the payload. */
+async function appWithRuntime(script: string) {
+  const app = await writeTestApp();
+  await writeFile(join(app.kitDir, `chefer-runtime-${hostTarget()}`), `#!/bin/sh\n${script}\n`, {
+    mode: 0o755,
+  });
+  return app;
+}
+
+test("run builds for this machine, runs the executable with the arguments after -- and passes its exit code on", async () => {
+  const app = await appWithRuntime('echo "args: $*"; exit 7');
+  const r = await runCli(
+    ["run", app.recipeFile, "--kit-dir", app.kitDir, "--", "serve", "--port", "81"],
+    { cwd: app.dir },
+  );
+  assert.equal(r.code, 7, r.stderr);
+  assert.equal(r.stdout, "args: serve --port 81\n");
+  assert.match(r.stderr, /running .*dist\/demo-(x86_64|aarch64)-linux/);
+});
+
+test("run reports death by signal n as exit status 128 + n", async () => {
+  const app = await appWithRuntime("kill -TERM $$");
+  const r = await runCli(["run", app.recipeFile, "--kit-dir", app.kitDir], { cwd: app.dir });
+  assert.equal(r.code, 143);
+});

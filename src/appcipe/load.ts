@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { UserError, type Problem } from "../util/errors.js";
+import { UserError, sortProblems, type Problem } from "../util/errors.js";
 import type { Recipe } from "./types.js";
 import { isObj, type Ctx } from "./context.js";
 import { parseSource } from "./source.js";
@@ -16,7 +16,7 @@ export interface LoadResult {
   warnings: Problem[];
 }
 
-/** Every problem found, warnings included; `recipe` is set only when there is no error. */
+/** Every problem found, warnings included, in file order; `recipe` is set only when there is no error. */
 export interface ParseResult {
   recipe?: Recipe;
   problems: Problem[];
@@ -46,9 +46,8 @@ export function parseRecipe(text: string, file: string, display: string = file):
   checkSchema(source.data, problems);
   const recipe = normalizeRecipe(ctx, source.data, resolve(file));
   checkApp(ctx, recipe, source.data);
-  return problems.errors.length > 0
-    ? { problems: problems.list }
-    : { recipe, problems: problems.list };
+  const sorted = sortProblems(problems.list);
+  return problems.errors.length > 0 ? { problems: sorted } : { recipe, problems: sorted };
 }
 
 /** Reads a recipe file; a missing file is a UserError that says how to make one. */

@@ -18,3 +18,14 @@ export function parseMode(value: string | number, rawText: string | undefined): 
   if (!/^[0-7]{1,4}$/.test(digits)) return undefined;
   return parseInt(digits, 8);
 }
+
+/** The shortest exact text for a byte size: 67108864 -> "64m". */
+export function formatSize(bytes: number): string | number {
+  const units: [string, number][] = [
+    ["g", 1024 ** 3],
+    ["m", 1024 ** 2],
+    ["k", 1024],
+  ];
+  const unit = units.find(([, size]) => bytes > 0 && bytes % size === 0);
+  return unit ? `${bytes / unit[1]}${unit[0]}` : bytes;
+}

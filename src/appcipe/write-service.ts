@@ -10,6 +10,7 @@ import type {
   Service,
 } from "./types.js";
 import { formatDuration } from "./duration.js";
+import { formatSize } from "./sizes.js";
 import { formatExpose, formatPort } from "./ports.js";
 import { flowSeq, quoted } from "./yaml-nodes.js";
 import { HEALTHCHECK_DEFAULTS } from "./defaults.js";
@@ -118,7 +119,7 @@ function isRelativeBind(m: Mount): boolean {
 function renderMount(m: Mount): unknown {
   if (m.type === "tmpfs") {
     const options: Node = {};
-    if (m.size !== undefined) options.size = m.size;
+    if (m.size !== undefined) options.size = formatSize(m.size);
     if (m.mode !== undefined) options.mode = quoted(formatMode(m.mode));
     const node: Node = { type: "tmpfs", target: m.target };
     return Object.keys(options).length > 0 ? { ...node, tmpfs: options } : node;

@@ -60,6 +60,7 @@ test(
       const healthy = tsOf(events, "db", "healthy");
       const webStart = tsOf(events, "web", "starting");
       assert.ok(tsOf(events, "cache", "starting") < 200, "cache does not wait for db's health");
+      assert.ok(tsOf(events, "web", "waiting") < 200, "web is reported waiting at once");
       assert.ok(healthy >= 350, `db is healthy only once ready (at ${healthy} ms)`);
       assert.ok(webStart >= healthy, "web starts after db is healthy");
       assert.ok(

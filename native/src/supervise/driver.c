@@ -58,6 +58,9 @@ static pid_t spawn(void *ctx, int svc, int out_fd, int err_fd) {
   struct driver *d = ctx;
   pid_t pid = fork();
 
+  /* Both sides set the group, so a signal sent right after the fork reaches all of it. */
+  if (pid > 0 && out_fd >= 0)
+    setpgid(pid, pid);
   if (pid != 0)
     return pid;
   sv_child_prepare();
@@ -76,6 +79,8 @@ static pid_t probe(void *ctx, int svc, int out_fd) {
   struct driver *d = ctx;
   pid_t pid = fork();
 
+  if (pid > 0)
+    setpgid(pid, pid);
   if (pid != 0)
     return pid;
   sv_child_prepare();

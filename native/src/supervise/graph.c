@@ -229,8 +229,15 @@ void sv_schedule(struct sv *sv) {
   if (sv->stopping)
     return;
 
-  for (int i = 0; i < sv->n; i++)
-    waiting |= sv->units[i].state == SV_WAITING;
+  for (int i = 0; i < sv->n; i++) {
+    struct sv_unit *u = &sv->units[i];
+    if (u->state != SV_WAITING)
+      continue;
+    waiting = true;
+    if (!u->announced_waiting)
+      sv_event_service(sv, i, "waiting");
+    u->announced_waiting = true;
+  }
   if (!waiting && !sv->announced_running) {
     sv->announced_running = true;
     sv_event_app(sv, "running");

@@ -54,6 +54,7 @@ struct sv_unit {
   int backoff_streak;
   int exit_code;
   bool ever_started;
+  bool announced_waiting;
   bool completed_ok;
   bool restart_requested;
   bool *dep_waived; /* a failed dependency with required=false, already warned about */

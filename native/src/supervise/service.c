@@ -100,8 +100,10 @@ static void clean_up_after(struct sv *sv, int i) {
   sv_stream_close(sv, &u->err);
   sv_health_end(sv, i);
 
-  /* As when a container's init exits: whatever else ran in the service goes too. */
-  sv_signal(sv, i, SIGKILL);
+  /* As when a container's init exits, whatever else ran in the service goes too. With
+   * ops->signal set the runtime owns this: a pid namespace dies with its init anyway. */
+  if (sv->ops->signal == NULL)
+    kill(-u->pid, SIGKILL);
   u->pid = 0;
 }
 

@@ -5,8 +5,8 @@
  * services and health probes through struct sv_ops, so plain host processes work as well.
  * docs/supervision.md describes the state machine; docs/runtime-events.md the events.
  */
-#ifndef CHEFER_SUPERVISE_H
-#define CHEFER_SUPERVISE_H
+#ifndef CHEFER_SV_SUPERVISE_H
+#define CHEFER_SV_SUPERVISE_H
 
 #include <stdbool.h>
 #include <stddef.h>

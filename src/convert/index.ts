@@ -1,0 +1,56 @@
+/**
+ * `convertProject`: a Compose project to a recipe and the diagnostics that say what changed.
+ * Loading follows docker compose (load.ts); translation follows the mapping table
+ * (translate/). Nothing here writes files; output.ts does.
+ */
+import { dirname, resolve } from "node:path";
+import type { Recipe } from "../appcipe/types.js";
+
+import { Diagnostics, type Diagnostic } from "./diagnostics.js";
+import { loadProject, type LoadOptions } from "./load.js";
+import { appName } from "./app-name.js";
+import type { TranslateOptions } from "./translate/context.js";
+import { translateProject } from "./translate/app.js";
+
+export interface ConvertOptions extends LoadOptions, TranslateOptions {
+  /** The app name; defaults to the project name. */
+  name?: string;
+  /** Where the recipe will be written; defaults to appcipe.yml in the working directory. */
+  output?: string;
+}
+
+export interface ConvertResult {
+  /** Undefined when an error stopped the translation. */
+  recipe?: Recipe;
+  diagnostics: Diagnostic[];
+  files: string[];
+  workingDir: string;
+  projectName: string;
+  disabledServices: string[];
+}
+
+/** Loads and translates a project; loading errors throw a UserError listing every problem. */
+export function convertProject(options: ConvertOptions): ConvertResult {
+  const diags = new Diagnostics();
+  const project = loadProject(options, diags);
+  const cwd = options.cwd ?? process.cwd();
+  const file = options.output
+    ? resolve(cwd, options.output)
+    : resolve(project.workingDir, "appcipe.yml");
+  const name = appName(options.name, project.name, project.files[0] as string, diags);
+  const recipe = translateProject({ project, options, diags, appName: name, file });
+  const result: ConvertResult = {
+    diagnostics: diags.sorted(),
+    files: project.files,
+    workingDir: project.workingDir,
+    projectName: project.name,
+    disabledServices: project.disabledServices,
+  };
+  if (!diags.hasErrors) result.recipe = recipe;
+  return result;
+}
+
+/** The directory a recipe's relative paths are written against. */
+export function recipeDir(result: ConvertResult): string {
+  return result.recipe ? dirname(result.recipe.file) : result.workingDir;
+}

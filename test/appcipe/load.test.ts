@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { homedir } from "node:os";
 import { load, parse } from "./support.js";
 
 const seedRecipe = `version: "0.1"

@@ -43,6 +43,7 @@ export class Diagnostics {
     const count = this.items.filter((d) => d.severity === "error").length;
     throw new UserError(`${summary}: ${count} error${count === 1 ? "" : "s"}`, {
       problems: this.sorted(),
+      fix: "correct each error listed above and convert again",
     });
   }
 

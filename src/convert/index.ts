@@ -3,7 +3,7 @@
  * Loading follows docker compose (load.ts); translation follows the mapping table
  * (translate/). Nothing here writes files; output.ts does.
  */
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Recipe } from "../appcipe/types.js";
 
 import { Diagnostics, type Diagnostic } from "./diagnostics.js";
@@ -20,8 +20,7 @@ export interface ConvertOptions extends LoadOptions, TranslateOptions {
 }
 
 export interface ConvertResult {
-  /** Undefined when an error stopped the translation. */
-  recipe?: Recipe;
+  recipe: Recipe;
   diagnostics: Diagnostic[];
   files: string[];
   workingDir: string;
@@ -29,7 +28,10 @@ export interface ConvertResult {
   disabledServices: string[];
 }
 
-/** Loads and translates a project; loading errors throw a UserError listing every problem. */
+/**
+ * Loads and translates a project. Any error throws a UserError whose `problems` hold every
+ * diagnostic, warnings included, sorted by location.
+ */
 export function convertProject(options: ConvertOptions): ConvertResult {
   const diags = new Diagnostics();
   const project = loadProject(options, diags);
@@ -39,18 +41,13 @@ export function convertProject(options: ConvertOptions): ConvertResult {
     : resolve(project.workingDir, "appcipe.yml");
   const name = appName(options.name, project.name, project.files[0] as string, diags);
   const recipe = translateProject({ project, options, diags, appName: name, file });
-  const result: ConvertResult = {
+  diags.throwIfErrors(`cannot convert ${project.files.join(", ")}`);
+  return {
+    recipe,
     diagnostics: diags.sorted(),
     files: project.files,
     workingDir: project.workingDir,
     projectName: project.name,
     disabledServices: project.disabledServices,
   };
-  if (!diags.hasErrors) result.recipe = recipe;
-  return result;
-}
-
-/** The directory a recipe's relative paths are written against. */
-export function recipeDir(result: ConvertResult): string {
-  return result.recipe ? dirname(result.recipe.file) : result.workingDir;
 }

@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import { versionCommand } from "./version.js";
 import { initCommand } from "./init.js";
 import { checkCommand } from "./check.js";
+import { fromComposeCommand } from "./from-compose.js";
 import { buildCommand } from "./build.js";
 import { inspectCommand } from "./inspect.js";
 import { runCommand } from "./run.js";
@@ -13,6 +14,7 @@ export const commands: CommandModule<any, any>[] = [
   versionCommand,
   initCommand,
   checkCommand,
+  fromComposeCommand,
   buildCommand,
   inspectCommand,
   runCommand,

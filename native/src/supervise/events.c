@@ -23,6 +23,8 @@ static void put_key(struct sv_json *j, const char *key) {
   put(j, "\":", 2);
 }
 
+/* TODO(limitation): bytes that are not UTF-8 pass through as they are, so a strict JSON
+ * reader may reject a `log` line of binary output; Node's replaces them with U+FFFD. */
 static void put_escaped(struct sv_json *j, unsigned char c) {
   char esc[8];
 

@@ -129,6 +129,8 @@ bool sv_graph_has_dependent_alive(const struct sv *sv, int i) {
   return false;
 }
 
+/* TODO(limitation): Compose's depends_on `restart: true` (restart the dependent when its
+ * dependency restarts) is not supported; the dependent keeps running. */
 static enum dep_status dep_status(const struct sv_unit *d, enum sv_condition condition) {
   bool over = d->state == SV_DONE;
 

@@ -4,7 +4,8 @@
 
 #include "supervise.h"
 
-#define SV_LINE_MAX 4096    /* a longer output line is cut into pieces of this size */
+#define SV_LINE_MAX 4096 /* a longer output line is cut into pieces of this size */
+/* TODO(limitation): only the probe's last line is kept (Docker keeps 4 KiB of output). */
 #define SV_PROBE_OUTPUT 256 /* how much of a probe's last line the health event keeps */
 #define SV_CONTROL_MAX 4096 /* the longest control command line */
 

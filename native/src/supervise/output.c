@@ -47,6 +47,7 @@ void sv_output_init(struct sv *sv) {
   sv->color[1] = want_color(sv->app->color, STDERR_FILENO);
 }
 
+/* TODO(limitation): writes block; a stdout nobody reads stalls the whole loop (probes, stops). */
 static void write_all(int fd, const char *buf, size_t n) {
   while (n > 0) {
     ssize_t w = write(fd, buf, n);

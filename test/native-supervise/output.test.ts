@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildDriver, runDriver, type SupervisorEvent } from "./driver.js";
+import { buildDriver, runDriver, startDriver, type SupervisorEvent } from "./driver.js";
 
 const skip = buildDriver();
 
@@ -167,3 +167,19 @@ test(
     );
   },
 );
+
+test("keeps the event and control fds out of the services", { skip }, async () => {
+  const run = startDriver(
+    [
+      "--service",
+      "peek",
+      "--cmd",
+      "for fd in 3 4; do [ -e /proc/self/fd/$fd ] && echo fd $fd leaked; done; echo checked",
+    ],
+    { control: true },
+  );
+  const { code, stdout } = await run.exited;
+
+  assert.equal(code, 0);
+  assert.equal(stdout, "peek | checked\n");
+});

@@ -198,6 +198,12 @@ static int open_fds(struct sv *sv, const sigset_t *signals) {
     return -1;
   }
 
+  /* Services get their own stdio only: the event and control fds stay with us. */
+  if (sv->events_fd >= 0)
+    fcntl(sv->events_fd, F_SETFD, FD_CLOEXEC);
+  if (sv->ctlfd >= 0)
+    fcntl(sv->ctlfd, F_SETFD, FD_CLOEXEC);
+
   sv_watch(sv, sv->sigfd, SV_WATCH_SIGNAL, 0);
   sv_watch(sv, sv->timerfd, SV_WATCH_TIMER, 0);
   if (sv->ctlfd >= 0) {
@@ -258,25 +264,43 @@ static int finish(struct sv *sv) {
   return code;
 }
 
+/* The signal set-up sv_run changes, to be put back when it returns. */
+struct saved_signals {
+  sigset_t mask;
+  void (*pipe)(int);
+  void (*chld)(int);
+};
+
+static void take_signals(sigset_t *signals, struct saved_signals *saved) {
+  sigemptyset(signals);
+  sigaddset(signals, SIGCHLD);
+  sigaddset(signals, SIGINT);
+  sigaddset(signals, SIGTERM);
+  sigaddset(signals, SIGHUP);
+  sigprocmask(SIG_BLOCK, signals, &saved->mask);
+
+  saved->pipe = signal(SIGPIPE, SIG_IGN);
+  /* With SIGCHLD ignored the kernel would reap children itself and hide their exit codes. */
+  saved->chld = signal(SIGCHLD, SIG_DFL);
+}
+
+static void give_back_signals(const struct saved_signals *saved) {
+  signal(SIGPIPE, saved->pipe);
+  signal(SIGCHLD, saved->chld);
+  sigprocmask(SIG_SETMASK, &saved->mask, NULL);
+}
+
 int sv_run(const struct sv_app *app, const struct sv_ops *ops, void *ctx) {
   struct sv *sv = create(app, ops, ctx);
+  struct saved_signals saved;
   sigset_t signals;
-  sigset_t old_mask;
-  void (*old_pipe)(int);
   int code;
 
   if (sv == NULL) {
     sv_log(SV_LOG_ERROR, "start the supervisor failed: out of memory");
     return SV_EXIT_INTERNAL;
   }
-
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGCHLD);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  sigprocmask(SIG_BLOCK, &signals, &old_mask);
-  old_pipe = signal(SIGPIPE, SIG_IGN);
+  take_signals(&signals, &saved);
 
   /* Orphans of services are re-parented to us, not to init, so none escapes the sweep. */
   prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -289,7 +313,6 @@ int sv_run(const struct sv_app *app, const struct sv_ops *ops, void *ctx) {
     run_loop(sv);
 
   code = finish(sv);
-  signal(SIGPIPE, old_pipe);
-  sigprocmask(SIG_SETMASK, &old_mask, NULL);
+  give_back_signals(&saved);
   return code;
 }

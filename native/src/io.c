@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int pread_full(int fd, void *buf, size_t len, off_t offset) {
@@ -38,16 +39,33 @@ int write_full(int fd, const void *buf, size_t len) {
   return 0;
 }
 
+static char *grow(char *buf, size_t *cap, size_t max) {
+  size_t next = *cap * 2 > max + 1 ? max + 1 : *cap * 2;
+  char *grown = realloc(buf, next);
+
+  if (grown == NULL)
+    free(buf);
+  *cap = next;
+  return grown;
+}
+
 int read_small_file(int dirfd, const char *path, size_t max, char **out, size_t *len) {
   int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct stat st;
+  size_t used = 0, cap;
   char *buf;
-  size_t used = 0;
 
   if (fd < 0)
     return -1;
-  buf = malloc(max + 1);
-  while (buf != NULL && used < max) {
-    ssize_t n = read(fd, buf + used, max - used);
+  /* Sized from fstat, but bounded by max and tolerant of files that grow or lie (procfs). */
+  cap = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 1 : 4096;
+  cap = cap > max + 1 ? max + 1 : cap;
+  buf = malloc(cap);
+  while (buf != NULL) {
+    ssize_t n;
+    if (used + 1 == cap && (cap == max + 1 || (buf = grow(buf, &cap, max)) == NULL))
+      break;
+    n = read(fd, buf + used, cap - 1 - used);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)

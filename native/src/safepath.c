@@ -39,7 +39,7 @@ int open_in_root(int rootfd, const char *path, int flags, int mode) {
   struct open_how how = {
       .flags = (unsigned long long)(flags | O_CLOEXEC),
       .mode = (flags & O_CREAT) ? (unsigned long long)mode : 0,
-      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+      .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
   };
   while (*path == '/')
     path++;

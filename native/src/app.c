@@ -1,0 +1,281 @@
+#include "app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "exit-codes.h"
+#include "log.h"
+#include "paths.h"
+#include "service.h"
+#include "supervise.h"
+#include "userns.h"
+
+/* What the host side prepares before entering the user namespace. Mount sources cross into
+ * the sandbox as paths under the cache directory, which is the working directory of every
+ * process from here on: a descriptor opened on the host cannot be the source of a mount in
+ * another mount namespace, and as root, container root cannot walk /root to reach a path. */
+struct run {
+  const struct app *app;
+  struct idmap map;
+  struct cache cache;
+  char data[4096];
+  char run_name[300];
+  char run_path[320]; /* run/<run_name>, relative to the cache directory */
+  char ***bind_paths; /* per service, per mount: the staged source path, or NULL */
+  char ***bind_hosts; /* per service, per mount: the host source path, or NULL */
+  size_t main;        /* index of the main service, or SIZE_MAX */
+};
+
+static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
+
+static size_t main_service(const struct manifest *m) {
+  for (size_t i = 0; i < m->service_count; i++) {
+    const char *mode = m->services[i].interface_mode;
+    if (strcmp(mode, "terminal") == 0 || strcmp(mode, "both") == 0)
+      return i;
+  }
+  return m->service_count == 1 ? 0 : SIZE_MAX;
+}
+
+/* Depth-first topological order over depends_on; a cycle is an error naming a service. */
+static int visit(const struct manifest *m, size_t i, int *state, size_t *order, size_t *n) {
+  const struct service *s = &m->services[i];
+
+  if (state[i] == 2)
+    return 0;
+  if (state[i] == 1)
+    return fail(EXIT_USER, "rebuild the app after removing the cycle from depends_on",
+                "order services: depends_on has a cycle through %s", s->name);
+  state[i] = 1;
+  for (size_t d = 0; d < s->depends_count; d++) {
+    const struct service *dep = manifest_service(m, s->depends_on[d]);
+    if (dep != NULL && visit(m, (size_t)(dep - m->services), state, order, n) < 0)
+      return -1;
+  }
+  state[i] = 2;
+  order[(*n)++] = i;
+  return 0;
+}
+
+static int start_order(const struct manifest *m, size_t *order) {
+  int *state = calloc(m->service_count, sizeof *state);
+  size_t n = 0;
+  int rc = 0;
+
+  if (state == NULL || order == NULL)
+    return free(state), fail(EXIT_ENVIRONMENT, NULL, "out of memory");
+  for (size_t i = 0; rc == 0 && i < m->service_count; i++)
+    rc = visit(m, i, state, order, &n);
+  free(state);
+  return rc;
+}
+
+/* Resolves a bind source on the host (creating a missing one as a directory, as Docker
+ * does) and makes an empty file or directory under host/ for the sandbox to mount it on. */
+static int stage_bind(struct run *r, const struct mount_spec *mt, size_t s, size_t k) {
+  char path[4096], stub[400];
+  struct stat st;
+  int fd;
+
+  if (expand_home(mt->source, path, sizeof path) < 0)
+    return -1;
+  if (path[0] != '/')
+    return fail(EXIT_USER, "use an absolute host path or ~/...", "bind %s: not an absolute path",
+                mt->source);
+  if (stat(path, &st) < 0 && (errno != ENOENT || make_dirs(path, 0755) < 0 || stat(path, &st) < 0))
+    return fail_errno(EXIT_USER, "create the host path, or change the mount", "open bind source %s",
+                      path);
+  snprintf(stub, sizeof stub, "%s/host/bind-%zu-%zu", r->run_path, s, k);
+  fd = S_ISDIR(st.st_mode) ? mkdir(stub, 0700) : open(stub, O_CREAT | O_EXCL | O_WRONLY, 0600);
+  if (fd < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "create mount point %s", stub);
+  if (!S_ISDIR(st.st_mode))
+    close(fd);
+  r->bind_paths[s][k] = strdup(stub);
+  r->bind_hosts[s][k] = strdup(path);
+  return 0;
+}
+
+static int stage_binds(struct run *r) {
+  const struct manifest *m = r->app->manifest;
+
+  r->bind_paths = calloc(m->service_count, sizeof *r->bind_paths);
+  r->bind_hosts = calloc(m->service_count, sizeof *r->bind_hosts);
+  if (r->bind_paths == NULL || r->bind_hosts == NULL)
+    return fail(EXIT_ENVIRONMENT, NULL, "out of memory");
+  for (size_t i = 0; i < m->service_count; i++) {
+    const struct service *s = &m->services[i];
+    r->bind_paths[i] = calloc(s->mount_count + 1, sizeof(char *));
+    r->bind_hosts[i] = calloc(s->mount_count + 1, sizeof(char *));
+    if (r->bind_paths[i] == NULL || r->bind_hosts[i] == NULL)
+      return fail(EXIT_ENVIRONMENT, NULL, "out of memory");
+    for (size_t k = 0; k < s->mount_count; k++)
+      if (s->mounts[k].type == MOUNT_BIND && stage_bind(r, &s->mounts[k], i, k) < 0)
+        return -1;
+  }
+  return 0;
+}
+
+static int make_run_dir(struct run *r) {
+  char host[400];
+  uint32_t rnd = 0;
+
+  if (getrandom(&rnd, sizeof rnd, 0) != sizeof rnd)
+    rnd = (uint32_t)getpid() ^ (uint32_t)time(NULL);
+  snprintf(r->run_name, sizeof r->run_name, "%s-%d-%08x", r->app->manifest->app_name, (int)getpid(),
+           rnd);
+  snprintf(r->run_path, sizeof r->run_path, "run/%s", r->run_name);
+  snprintf(host, sizeof host, "%s/host", r->run_path);
+  /* mkdir fails on an existing name, so a planted directory or symlink is never reused. */
+  if (mkdir(r->run_path, 0700) < 0 || mkdir(host, 0700) < 0 || strcat(host, "/data") == NULL ||
+      mkdir(host, 0700) < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "create run directory %s", r->run_path);
+  return 0;
+}
+
+/* As root, the directories the sandbox writes must belong to container root's host id. */
+static void hand_over(struct run *r) {
+  char host[400];
+  const char *paths[] = {".", "layers", "run", r->run_path, host, r->data};
+
+  if (getuid() != 0)
+    return;
+  snprintf(host, sizeof host, "%s/host", r->run_path);
+  for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+    if (chown(paths[i], r->map.uid0, r->map.gid0) < 0)
+      log_debug("hand %s to container root: %s", paths[i], strerror(errno));
+}
+
+static int host_prepare(struct run *r) {
+  char cache[4096];
+  const struct app *a = r->app;
+
+  if (cache_path(cache, sizeof cache) < 0 || cache_open(cache, &r->cache) < 0 ||
+      data_path(a->opts->data_dir, a->manifest->data_dir, a->manifest->app_name, r->data,
+                sizeof r->data) < 0)
+    return -1;
+  if (make_dirs(r->data, 0700) < 0)
+    return fail_errno(EXIT_ENVIRONMENT, "pass --data-dir with a writable directory",
+                      "create data directory %s", r->data);
+  if (fchdir(r->cache.dir) < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "enter cache %s", cache);
+  log_debug("cache %s, data %s, id map %s", cache, r->data, r->map.key);
+  if (make_run_dir(r) < 0 || stage_binds(r) < 0)
+    return -1;
+  hand_over(r);
+  return 0;
+}
+
+static int bind_path(const char *source, const char *target) {
+  if (mount(source, target, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "bind %s into the sandbox", source);
+  return 0;
+}
+
+/* Runs in the sandbox's mount namespace (see struct run). */
+static int stage(void *ctx) {
+  struct run *r = ctx;
+  const struct manifest *m = r->app->manifest;
+  char target[400];
+
+  snprintf(target, sizeof target, "%s/host/data", r->run_path);
+  if (bind_path(r->data, target) < 0)
+    return -1;
+  for (size_t i = 0; i < m->service_count; i++)
+    for (size_t k = 0; k < m->services[i].mount_count; k++)
+      if (r->bind_paths[i][k] && bind_path(r->bind_hosts[i][k], r->bind_paths[i][k]) < 0)
+        return -1;
+  return 0;
+}
+
+static int wait_status(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SIGNAL_BASE + WTERMSIG(status);
+}
+
+static void block_signals(sigset_t *set) {
+  sigemptyset(set);
+  for (size_t i = 0; i < sizeof forwarded / sizeof forwarded[0]; i++)
+    sigaddset(set, forwarded[i]);
+  sigaddset(set, SIGCHLD);
+  sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+/* A signal the terminal sent (Ctrl-C) already reached every process in the foreground group,
+ * services included; only signals sent with kill(2) are passed on. */
+static int should_forward(const siginfo_t *info) {
+  return info->si_signo != SIGCHLD && info->si_code != SI_KERNEL;
+}
+
+static int host_wait(pid_t sandbox) {
+  sigset_t set;
+  siginfo_t info;
+  int status;
+
+  block_signals(&set);
+  for (;;) {
+    if (sigwaitinfo(&set, &info) < 0)
+      continue;
+    if (should_forward(&info))
+      kill(sandbox, info.si_signo);
+    if (waitpid(sandbox, &status, WNOHANG) == sandbox)
+      return wait_status(status);
+  }
+}
+
+/* The sandbox's side: reopen the cache through this mount namespace, then supervise. */
+static int sandbox_main(struct run *r) {
+  struct supervisor sv = {.app = r->app,
+                          .cache = &r->cache,
+                          .run_name = r->run_name,
+                          .run_path = r->run_path,
+                          .bind_paths = r->bind_paths,
+                          .main = r->main};
+
+  r->cache.mapkey = r->map.key;
+  r->cache.no_cache = r->app->opts->no_cache;
+  r->cache.exe = r->app->exe;
+  r->cache.payload_offset = r->app->footer->payload_offset;
+  if (cache_reopen(&r->cache) < 0)
+    return error_report();
+  sv.order = calloc(r->app->manifest->service_count, sizeof(size_t));
+  if (start_order(r->app->manifest, sv.order) < 0)
+    return error_report();
+  return supervise(&sv);
+}
+
+int app_run(const struct app *a) {
+  struct run r = {.app = a};
+  sigset_t set;
+  pid_t sandbox;
+  int rc;
+
+  r.main = main_service(a->manifest);
+  if (a->opts->args != NULL && r.main == SIZE_MAX)
+    return fail(EXIT_USAGE, "mark one service as the terminal service in the recipe",
+                "pass arguments after --: the app has no main service");
+  if (idmap_choose(&r.map) < 0 || host_prepare(&r) < 0)
+    return -1;
+  block_signals(&set);
+  sandbox = sandbox_fork(&r.map, stage, &r);
+  if (sandbox < 0)
+    return -1;
+  if (sandbox == 0)
+    _exit(sandbox_main(&r));
+  rc = host_wait(sandbox);
+  /* Here, outside the sandbox, host/ holds only empty mount points: the binds of the data
+   * directory and bind sources exist in the sandbox's mount namespace alone. */
+  remove_tree(r.cache.run, r.run_name);
+  return rc;
+}

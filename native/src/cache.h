@@ -1,0 +1,49 @@
+/* The layer cache: one directory per (layer digest, id mapping), shared by every app of a
+ * user. Layout under <cache> ($XDG_CACHE_HOME/chefer or ~/.cache/chefer, mode 0700):
+ *
+ *   layers/<digest-hex>-<mapkey>/root/    the extracted layer, overlayfs lower-layer form
+ *   layers/<digest-hex>-<mapkey>/index    lstat record of every entry under root/
+ *   layers/<digest-hex>-<mapkey>.lock     flock: one extractor per entry at a time
+ *   layers/.tmp-<digest-hex>-<mapkey>-*   an extraction in progress (never looks complete)
+ *   run/<app>-XXXXXX/                     one run's private writable state (0700)
+ *
+ * An entry exists only once complete (extracted into a temp dir, indexed, renamed). At a warm
+ * start the index is re-checked by an lstat walk (inode, ctime, size, mode, owner), and any
+ * mismatch re-extracts the layer from the executable. docs/security.md says what this does and
+ * does not detect. */
+#ifndef CHEFER_CACHE_H
+#define CHEFER_CACHE_H
+
+#include <stdint.h>
+
+#include "manifest.h"
+
+struct cache {
+  int dir;    /* <cache>, O_PATH */
+  int layers; /* <cache>/layers, O_PATH */
+  int run;    /* <cache>/run, O_PATH */
+  const char *mapkey;
+  int no_cache; /* --no-cache: extract into the run directory, never reuse or keep */
+  int exe;      /* the executable, for re-extraction */
+  uint64_t payload_offset;
+};
+
+/* Opens or creates <path> and its layers/ and run/ subdirectories with mode 0700. */
+int cache_open(const char *path, struct cache *c);
+/* Opens the same directories again relative to the working directory (the cache), so the
+ * descriptors belong to the caller's mount namespace. */
+int cache_reopen(struct cache *c);
+
+/* Makes sure the layer is extracted and intact; writes the entry's name relative to
+ * c->layers (or, with no_cache, a path under the run dir fd) into name. */
+int cache_layer(struct cache *c, const struct blob *layer, int scratch, char *name, size_t size);
+
+/* Writes the lstat index of the tree rooted at dirfd into an allocated buffer. */
+int index_build(int dirfd, uint8_t **out, size_t *len);
+/* Returns 1 when the tree at dirfd matches the index exactly, 0 when not, -1 on error. */
+int index_check(int dirfd, const uint8_t *index, size_t len);
+
+/* Removes a directory tree below dirfd/name without following symlinks. */
+int remove_tree(int dirfd, const char *name);
+
+#endif

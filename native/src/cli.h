@@ -1,0 +1,22 @@
+/* The runtime's own command line. Everything after `--` goes to the app's main service. */
+#ifndef CHEFER_CLI_H
+#define CHEFER_CLI_H
+
+#include <stddef.h>
+
+struct options {
+  const char *data_dir;
+  char **env; /* K=V from --env, NULL-terminated */
+  size_t env_count;
+  int no_cache;
+  int inspect;
+  int print_manifest;
+  int help;
+  int version;
+  char **args; /* after --, NULL-terminated; NULL when no -- was given */
+};
+
+int options_parse(int argc, char **argv, struct options *o);
+void options_usage(const char *app_name);
+
+#endif

@@ -1,0 +1,218 @@
+#include "supervise.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exit-codes.h"
+#include "log.h"
+#include "service.h"
+
+struct child {
+  pid_t pid;
+  int running;
+  int status;
+};
+
+struct state {
+  struct supervisor *sv;
+  struct child *children;
+  int code;
+  int done;
+  int64_t kill_at; /* ms on the monotonic clock; 0: no stop in progress */
+};
+
+int signal_number(const char *name) {
+  static const struct {
+    const char *name;
+    int sig;
+  } table[] = {{"TERM", SIGTERM}, {"INT", SIGINT},   {"QUIT", SIGQUIT}, {"KILL", SIGKILL},
+               {"HUP", SIGHUP},   {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"WINCH", SIGWINCH}};
+
+  if (name == NULL)
+    return SIGTERM;
+  if (strncmp(name, "SIG", 3) == 0)
+    name += 3;
+  if (atoi(name) > 0 && atoi(name) < NSIG)
+    return atoi(name);
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (strcmp(name, table[i].name) == 0)
+      return table[i].sig;
+  return SIGTERM;
+}
+
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int prepare_layers(struct supervisor *sv, size_t i, char **names, int scratch) {
+  const struct service *s = &sv->app->manifest->services[sv->order[i]];
+
+  for (size_t l = 0; l < s->layer_count; l++) {
+    names[l] = malloc(300);
+    if (names[l] == NULL || cache_layer(sv->cache, s->layers[l], scratch, names[l], 300) < 0)
+      return -1;
+  }
+  return 0;
+}
+
+static pid_t start(struct supervisor *sv, size_t i, int scratch) {
+  const struct manifest *m = sv->app->manifest;
+  size_t index = sv->order[i];
+  const struct service *s = &m->services[index];
+  static char layers[400], data[400], svcdir[700];
+  struct service_env env = {.layers = layers,
+                            .data = data,
+                            .svcdir = svcdir,
+                            .exe = sv->cache->exe,
+                            .payload_offset = sv->cache->payload_offset,
+                            .bind_paths = sv->bind_paths[index],
+                            .env = sv->app->opts->env};
+  char **names = calloc(s->layer_count + 1, sizeof *names);
+
+  snprintf(layers, sizeof layers, "%s", sv->cache->no_cache ? sv->run_path : "layers");
+  if (sv->cache->no_cache)
+    strcat(layers, "/layers");
+  snprintf(data, sizeof data, "%s/host/data", sv->run_path);
+  snprintf(svcdir, sizeof svcdir, "%s/%s", sv->run_path, s->name);
+
+  if (names == NULL || prepare_layers(sv, i, names, scratch) < 0)
+    return -1;
+  env.layer_names = names;
+  env.cmd = index == sv->main ? sv->app->opts->args : NULL;
+  env.stdin_null = sv->main != SIZE_MAX && index != sv->main;
+  if (mkdir(svcdir, 0700) < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "create run directory of service %s", s->name);
+  log_debug("starting service %s", s->name);
+  return service_spawn(s, &env);
+}
+
+static void signal_all(struct state *st, int sig, int use_stop_signal) {
+  const struct manifest *m = st->sv->app->manifest;
+  uint64_t grace = 0;
+
+  for (size_t i = 0; i < m->service_count; i++) {
+    const struct service *s = &m->services[st->sv->order[i]];
+    if (!st->children[i].running)
+      continue;
+    kill(st->children[i].pid, use_stop_signal ? signal_number(s->stop_signal) : sig);
+    grace = s->stop_grace_ms > grace ? s->stop_grace_ms : grace;
+  }
+  if (st->kill_at == 0)
+    st->kill_at = now_ms() + (int64_t)grace;
+}
+
+static int any_running(const struct state *st) {
+  for (size_t i = 0; i < st->sv->app->manifest->service_count; i++)
+    if (st->children[i].running)
+      return 1;
+  return 0;
+}
+
+static void on_exit_of(struct state *st, size_t i, int status) {
+  size_t index = st->sv->order[i];
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SIGNAL_BASE + WTERMSIG(status);
+  int is_main = index == st->sv->main;
+
+  st->children[i].running = 0;
+  log_debug("service %s exited with %d", st->sv->app->manifest->services[index].name, code);
+  /* The main service decides the app's fate; without one, the first failure does
+   * (crash: fail_fast), and a clean run ends when every service has ended. */
+  if (is_main || (st->sv->main == SIZE_MAX && code != 0 && st->code == 0)) {
+    st->code = code;
+    if (!st->done)
+      st->done = 1, signal_all(st, 0, 1);
+  }
+}
+
+static void reap(struct state *st) {
+  int status;
+  pid_t pid;
+
+  while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+    for (size_t i = 0; i < st->sv->app->manifest->service_count; i++)
+      if (st->children[i].pid == pid && st->children[i].running)
+        on_exit_of(st, i, status);
+}
+
+static void wait_loop(struct state *st) {
+  sigset_t set;
+  siginfo_t info;
+
+  sigemptyset(&set);
+  sigaddset(&set, SIGCHLD), sigaddset(&set, SIGTERM), sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP), sigaddset(&set, SIGQUIT);
+  while (any_running(st)) {
+    int64_t left = st->kill_at ? st->kill_at - now_ms() : 3600000;
+    struct timespec ts = {left > 0 ? left / 1000 : 0, left > 0 ? (left % 1000) * 1000000 : 0};
+    int sig = sigtimedwait(&set, &info, &ts);
+    if (sig < 0 && errno == EAGAIN && st->kill_at && now_ms() >= st->kill_at)
+      signal_all(st, SIGKILL, 0);
+    else if (sig > 0 && sig != SIGCHLD && info.si_code != SI_KERNEL)
+      signal_all(st, sig, 0);
+    else if (sig > 0 && sig != SIGCHLD && st->kill_at == 0)
+      st->kill_at = now_ms() + 10000; /* Ctrl-C reached the services directly; bound the wait */
+    reap(st);
+  }
+}
+
+static int start_all(struct supervisor *sv, struct state *st, int scratch) {
+  for (size_t i = 0; i < sv->app->manifest->service_count; i++) {
+    st->children[i].pid = start(sv, i, scratch);
+    if (st->children[i].pid < 0)
+      return -1;
+    st->children[i].running = 1;
+  }
+  return 0;
+}
+
+/* Removes what the services wrote (upper dirs, copies) while their ids are still mapped.
+ * host/ stays: in this namespace it holds the binds of the user's data and bind sources,
+ * which must never be walked for deletion; the host side removes the empty stubs. */
+static void clean_run_dir(const char *run_path) {
+  int dir = open(run_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *d = dir < 0 ? NULL : fdopendir(dir);
+  struct dirent *de;
+
+  while (d != NULL && (de = readdir(d)) != NULL)
+    if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, "host"))
+      remove_tree(dir, de->d_name);
+  if (d != NULL)
+    closedir(d);
+}
+
+int supervise(struct supervisor *sv) {
+  struct state st = {.sv = sv};
+  int scratch = -1;
+
+  prctl(PR_SET_CHILD_SUBREAPER, 1);
+  st.children = calloc(sv->app->manifest->service_count, sizeof *st.children);
+  char path[400];
+
+  snprintf(path, sizeof path, "%s/layers", sv->run_path);
+  if (sv->cache->no_cache && mkdir(path, 0700) == 0)
+    scratch = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+  if (st.children == NULL || (sv->cache->no_cache && scratch < 0))
+    st.code = fail_errno(EXIT_ENVIRONMENT, NULL, "prepare run directory");
+  else if (start_all(sv, &st, scratch) < 0)
+    st.code = -1, st.done = 1, signal_all(&st, SIGKILL, 0);
+  if (st.code < 0)
+    st.code = error_report();
+  wait_loop(&st);
+  while (waitpid(-1, NULL, WNOHANG) > 0)
+    ;
+  clean_run_dir(sv->run_path);
+  return st.code;
+}

@@ -1,0 +1,30 @@
+/* The sandbox's first process, inside the app's user namespace: it extracts or checks the
+ * layers, starts the services in dependency order, passes signals on, stops the rest when
+ * the main service ends (or when any service fails, without a main one), reaps every
+ * orphan (it is a child subreaper), and removes the run directory. */
+#ifndef CHEFER_SUPERVISE_H
+#define CHEFER_SUPERVISE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "app.h"
+#include "cache.h"
+
+struct supervisor {
+  const struct app *app;
+  struct cache *cache;
+  const char *run_name;
+  const char *run_path; /* run/<run_name>, relative to the working directory (the cache) */
+  char ***bind_paths;   /* per service, per mount: staged bind source path, or NULL */
+  size_t main;          /* SIZE_MAX when the app has no main service */
+  size_t *order;        /* start order, indexes into the manifest's services */
+};
+
+/* Returns the app's exit code. */
+int supervise(struct supervisor *sv);
+
+/* SIGTERM for NULL or unknown names; accepts "SIGTERM", "TERM" and numbers. */
+int signal_number(const char *name);
+
+#endif

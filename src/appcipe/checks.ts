@@ -1,4 +1,4 @@
-import type { PortMapping, Recipe, Service } from "./types.js";
+import type { Dependency, PortMapping, Recipe, Service } from "./types.js";
 import { fail, isObj, type Ctx, type Obj } from "./context.js";
 import type { Segment } from "./source.js";
 import { formatPath } from "./problems.js";
@@ -21,39 +21,60 @@ function dependencyPath(rawServices: Obj, service: string, dep: string): Segment
   return Array.isArray(raw) ? [...base, raw.indexOf(dep)] : [...base, dep];
 }
 
+interface DependencyScope {
+  byName: Map<string, Service>;
+  names: string[];
+  path: Segment[];
+}
+
+/**
+ * Checks each dependency. One on an unknown service that is not required only warns and is
+ * dropped, as Compose drops a dependency on a service left out by a profile.
+ */
 function checkDependencies(ctx: Ctx, services: Service[], rawServices: Obj): void {
   const byName = new Map(services.map((s) => [s.name, s]));
   const names = Object.keys(rawServices);
   for (const s of services) {
     for (const d of s.dependsOn) {
-      const path = dependencyPath(rawServices, s.name, d.service);
-      const target = byName.get(d.service);
-      if (d.service === s.name)
-        fail(ctx, {
-          code: "recipe/self-dependency",
-          path,
-          message: `\`${s.name}\` depends on itself`,
-          fix: `remove \`${s.name}\` from its own depends_on`,
-        });
-      else if (!names.includes(d.service)) {
-        const guess = closest(d.service, names);
-        fail(ctx, {
-          code: "recipe/unknown-dependency",
-          path,
-          message: `\`${s.name}\` depends on \`${d.service}\`, which is not a service of this recipe`,
-          fix: guess
-            ? `did you mean \`${guess}\`?`
-            : `add a service \`${d.service}\` or remove the dependency; the services are: ${names.join(", ")}`,
-        });
-      } else if (d.condition === "service_healthy" && target?.healthcheck === null) {
-        fail(ctx, {
-          code: "recipe/never-healthy",
-          path,
-          message: `\`${s.name}\` waits for \`${d.service}\` to be healthy, but its healthcheck is disabled`,
-          fix: `give \`${d.service}\` a healthcheck, or use condition: service_started`,
-        });
-      }
+      checkDependency(ctx, s.name, d, {
+        byName,
+        names,
+        path: dependencyPath(rawServices, s.name, d.service),
+      });
     }
+    s.dependsOn = s.dependsOn.filter((d) => d.required || names.includes(d.service));
+  }
+}
+
+function checkDependency(ctx: Ctx, name: string, d: Dependency, scope: DependencyScope): void {
+  const { path, names } = scope;
+  if (d.service === name) {
+    fail(ctx, {
+      code: "recipe/self-dependency",
+      path,
+      message: `\`${name}\` depends on itself`,
+      fix: `remove \`${name}\` from its own depends_on`,
+    });
+  } else if (!names.includes(d.service)) {
+    const guess = closest(d.service, names);
+    ctx.problems[d.required ? "error" : "warn"]({
+      code: "recipe/unknown-dependency",
+      path,
+      message: `\`${name}\` depends on \`${d.service}\`, which is not a service of this recipe`,
+      fix: guess
+        ? `did you mean \`${guess}\`?`
+        : `add a service \`${d.service}\` or remove the dependency; the services are: ${names.join(", ")}`,
+    });
+  } else if (
+    d.condition === "service_healthy" &&
+    scope.byName.get(d.service)?.healthcheck === null
+  ) {
+    fail(ctx, {
+      code: "recipe/never-healthy",
+      path,
+      message: `\`${name}\` waits for \`${d.service}\` to be healthy, but its healthcheck is disabled`,
+      fix: `give \`${d.service}\` a healthcheck, or use condition: service_started`,
+    });
   }
 }
 

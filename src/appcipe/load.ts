@@ -28,7 +28,10 @@ export function resolveRecipePath(path: string | undefined): string {
   return existsSync(path) && statSync(path).isDirectory() ? join(path, RECIPE_FILE) : path;
 }
 
-/** Parses recipe text; `file` is where it lives (relative paths resolve against its directory). */
+/**
+ * Parses recipe text; `file` is where it lives (relative paths resolve against its directory).
+ * TODO(limitation): `${VAR}` is not interpolated; values are read exactly as written.
+ */
 export function parseRecipe(text: string, file: string, display: string = file): ParseResult {
   const source = parseSource(text, display);
   if (source.syntaxProblems.length > 0) return { problems: source.syntaxProblems };

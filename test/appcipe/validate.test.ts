@@ -217,3 +217,20 @@ test("rejects Linux-foreign platforms", () => {
   );
   assert.match(theError(r, "recipe/bad-platform").message, /Linux images only/);
 });
+
+test("only warns about an unknown dependency that is not required, and drops it", () => {
+  const r = parse(`${head}services:
+  web: { image: "redis:7.2", depends_on: { metrics: { condition: service_started, required: false } } }
+`);
+  assert.equal(r.problems[0]?.severity, "warning");
+  assert.equal(r.problems[0]?.code, "recipe/unknown-dependency");
+  assert.deepEqual(r.recipe?.services[0]?.dependsOn, []);
+});
+
+test("rejects waiting for a service whose health check is disabled", () => {
+  const r = parse(`${head}services:
+  web: { image: "redis:7.2", depends_on: { db: { condition: service_healthy } } }
+  db: { image: "redis:7.2", healthcheck: { disable: true } }
+`);
+  assert.equal(theError(r, "recipe/never-healthy").path, "services.web.depends_on.db");
+});

@@ -49,6 +49,7 @@ test(
   "restarts an on-failure:2 service twice, then fails the app with its code",
   { skip },
   async () => {
+    const sleep = uniqueSleep();
     const { code, events, stdout } = await runDriver([
       "--service",
       "flaky",
@@ -56,6 +57,10 @@ test(
       "echo run; exit 4",
       "--restart",
       "on-failure:2",
+      "--service",
+      "other",
+      "--cmd",
+      `exec sleep ${sleep}`,
     ]);
 
     assert.equal(code, 4);
@@ -66,6 +71,8 @@ test(
       [0, 1, 2],
     );
     assert.equal(serviceEvents(events, "flaky", "restarting").length, 2);
+    const lastExit = serviceEvents(events, "flaky", "exited")[2]!.ts;
+    assert.ok(tsOf(events, "other", "stopped") >= lastExit, "restarts do not stop the app");
 
     // The back-off doubles: about 100 ms before the first restart, 200 ms before the second.
     const [first, second, third] = starts.map((e) => e.ts);

@@ -154,3 +154,22 @@ test(
     assert.deepEqual(processesWith(orphan), []);
   },
 );
+
+test("stops a service with its own stop signal", { skip }, async () => {
+  const sleep = uniqueSleep();
+  const run = startDriver([
+    "--service",
+    "nginx-like",
+    "--cmd",
+    `trap 'echo got QUIT; exit 0' QUIT; trap 'echo got TERM' TERM; echo up; sleep ${sleep} & wait`,
+    "--stop-signal",
+    "SIGQUIT",
+  ]);
+  while (!run.stdout().includes("up")) await new Promise((r) => setTimeout(r, 20));
+  run.child.kill("SIGTERM");
+  const { code, stdout } = await run.exited;
+
+  assert.equal(code, 143);
+  assert.match(stdout, /got QUIT/);
+  assert.doesNotMatch(stdout, /got TERM/);
+});

@@ -5,6 +5,7 @@
  * against the schema, its paths resolved, and profiles applied.
  */
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { UserError } from "../util/errors.js";
 import { Diagnostics } from "./diagnostics.js";
 import { castTypes } from "./cast.js";
@@ -54,7 +55,13 @@ interface Context {
 export function loadProject(options: LoadOptions, diags: Diagnostics): LoadedProject {
   const cwd = options.cwd ?? process.cwd();
   const osEnv = options.env ?? process.env;
-  const found = discoverProject({ ...options, cwd, env: osEnv }, diags);
+  // COMPOSE_FILE may come from the .env of the directory compose runs in, as in the CLI.
+  const startDir = resolve(cwd, options.projectDirectory ?? ".");
+  const preEnv = projectEnvironment(
+    { osEnv, workingDir: startDir, cwd, envFiles: options.envFiles },
+    new Diagnostics(),
+  );
+  const found = discoverProject({ ...options, cwd, env: preEnv }, diags);
   const env = projectEnvironment(
     { osEnv, workingDir: found.workingDir, cwd, envFiles: options.envFiles },
     diags,

@@ -157,9 +157,8 @@ function pickErrors(errors: ErrorObject[]): ErrorObject[] {
     if (!prev || rank(e) > rank(prev)) byPath.set(e.instancePath, e);
   }
   const paths = [...byPath.keys()];
-  return [...byPath.values()].filter(
-    (e) => !paths.some((p) => p !== e.instancePath && p.startsWith(`${e.instancePath}/`)),
-  );
+  const deeper = (e: ErrorObject) => paths.some((p) => p.startsWith(`${e.instancePath}/`));
+  return [...byPath.values()].filter((e) => rank(e) >= 4 || !deeper(e));
 }
 
 function rank(e: ErrorObject): number {

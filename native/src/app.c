@@ -19,7 +19,7 @@
 #include "log.h"
 #include "paths.h"
 #include "service.h"
-#include "supervise.h"
+#include "lifecycle.h"
 #include "userns.h"
 
 /* What the host side prepares before entering the user namespace. Mount sources cross into
@@ -236,12 +236,12 @@ static int host_wait(pid_t sandbox) {
 
 /* The sandbox's side: reopen the cache through this mount namespace, then supervise. */
 static int sandbox_main(struct run *r) {
-  struct supervisor sv = {.app = r->app,
-                          .cache = &r->cache,
-                          .run_name = r->run_name,
-                          .run_path = r->run_path,
-                          .bind_paths = r->bind_paths,
-                          .main = r->main};
+  struct lifecycle sv = {.app = r->app,
+                         .cache = &r->cache,
+                         .run_name = r->run_name,
+                         .run_path = r->run_path,
+                         .bind_paths = r->bind_paths,
+                         .main = r->main};
 
   r->cache.mapkey = r->map.key;
   r->cache.no_cache = r->app->opts->no_cache;
@@ -252,7 +252,7 @@ static int sandbox_main(struct run *r) {
   sv.order = calloc(r->app->manifest->service_count, sizeof(size_t));
   if (start_order(r->app->manifest, sv.order) < 0)
     return error_report();
-  return supervise(&sv);
+  return lifecycle_run(&sv);
 }
 
 int app_run(const struct app *a) {

@@ -68,6 +68,10 @@ static void service_main(const struct service *s, const struct service_env *env)
   pid_t child;
 
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (env->out_fd >= 0)
+    dup2(env->out_fd, STDOUT_FILENO);
+  if (env->err_fd >= 0)
+    dup2(env->err_fd, STDERR_FILENO);
   if (env->stdin_null) {
     int null = open("/dev/null", O_RDONLY);
     if (null >= 0)

@@ -23,6 +23,8 @@ struct service_env {
   char *const *cmd; /* replaces the service's cmd when not NULL (arguments after --) */
   char *const *env; /* extra K=V from --env */
   int stdin_null;   /* 1: stdin from /dev/null (a non-interactive service beside another) */
+  int out_fd;       /* the service's stdout, or -1 to inherit the runtime's */
+  int err_fd;       /* the service's stderr, or -1 to inherit the runtime's */
 };
 
 /* Returns the service's pid (in the caller's pid namespace), or -1 with the error set.

@@ -1,9 +1,10 @@
-/* The sandbox's first process, inside the app's user namespace: it extracts or checks the
- * layers, starts the services in dependency order, passes signals on, stops the rest when
- * the main service ends (or when any service fails, without a main one), reaps every
- * orphan (it is a child subreaper), and removes the run directory. */
-#ifndef CHEFER_SUPERVISE_H
-#define CHEFER_SUPERVISE_H
+/* The app's lifecycle in the sandbox's first process, inside the app's user namespace: it
+ * extracts or checks the layers, starts the services in dependency order (no health gating:
+ * the full supervisor lives in src/supervise/), passes signals on, stops the rest when the
+ * main service ends (or when any service fails, without a main one), reaps every orphan (it
+ * is a child subreaper), and removes the run directory. */
+#ifndef CHEFER_LIFECYCLE_H
+#define CHEFER_LIFECYCLE_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -11,7 +12,7 @@
 #include "app.h"
 #include "cache.h"
 
-struct supervisor {
+struct lifecycle {
   const struct app *app;
   struct cache *cache;
   const char *run_name;
@@ -22,7 +23,7 @@ struct supervisor {
 };
 
 /* Returns the app's exit code. */
-int supervise(struct supervisor *sv);
+int lifecycle_run(struct lifecycle *sv);
 
 /* SIGTERM for NULL or unknown names; accepts "SIGTERM", "TERM" and numbers. */
 int signal_number(const char *name);

@@ -1,4 +1,4 @@
-#include "supervise.h"
+#include "lifecycle.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,7 +25,7 @@ struct child {
 };
 
 struct state {
-  struct supervisor *sv;
+  struct lifecycle *sv;
   struct child *children;
   int code;
   int done;
@@ -57,7 +57,7 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int prepare_layers(struct supervisor *sv, size_t i, char **names, int scratch) {
+static int prepare_layers(struct lifecycle *sv, size_t i, char **names, int scratch) {
   const struct service *s = &sv->app->manifest->services[sv->order[i]];
 
   for (size_t l = 0; l < s->layer_count; l++) {
@@ -68,7 +68,7 @@ static int prepare_layers(struct supervisor *sv, size_t i, char **names, int scr
   return 0;
 }
 
-static pid_t start(struct supervisor *sv, size_t i, int scratch) {
+static pid_t start(struct lifecycle *sv, size_t i, int scratch) {
   const struct manifest *m = sv->app->manifest;
   size_t index = sv->order[i];
   const struct service *s = &m->services[index];
@@ -168,7 +168,7 @@ static void wait_loop(struct state *st) {
   }
 }
 
-static int start_all(struct supervisor *sv, struct state *st, int scratch) {
+static int start_all(struct lifecycle *sv, struct state *st, int scratch) {
   for (size_t i = 0; i < sv->app->manifest->service_count; i++) {
     st->children[i].pid = start(sv, i, scratch);
     if (st->children[i].pid < 0)
@@ -193,7 +193,7 @@ static void clean_run_dir(const char *run_path) {
     closedir(d);
 }
 
-int supervise(struct supervisor *sv) {
+int lifecycle_run(struct lifecycle *sv) {
   struct state st = {.sv = sv};
   int scratch = -1;
 

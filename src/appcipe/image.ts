@@ -4,6 +4,7 @@ import { child, entries, fail, isObj, isStr, type Ctx, type Obj } from "./contex
 import type { Segment } from "./source.js";
 import { existingBuildPath, resolveBuildPath } from "./build-path.js";
 import { parseRef } from "./image-ref.js";
+import { scalarText } from "./scalar-text.js";
 import { PLATFORM_NAMES, parseFormat, parsePlatform } from "./platform.js";
 
 /** A service's `image:`, short string or full form, as an ImageSource. */
@@ -205,7 +206,10 @@ function dockerfileImage(
       },
     );
   }
-  const buildArgs = Object.fromEntries(entries(value.build_args).map(([k, v]) => [k, String(v)]));
+  const args = entries(value.build_args);
+  const buildArgs = Object.fromEntries(
+    args.map(([k, v]) => [k, scalarText(ctx, v, child(path, "build_args", k))]),
+  );
   const target = isStr(value.target) ? { target: value.target } : {};
   if (context === undefined) return undefined;
   return {

@@ -8,6 +8,7 @@ import {
 import { entries, fail, isObj, isStr, type Ctx, type Obj } from "./context.js";
 import { checkAppName, checkServiceName } from "./names.js";
 import { normalizeService } from "./service.js";
+import { scalarText } from "./scalar-text.js";
 
 /** The top level of a recipe whose shape already passed the schema. */
 export function normalizeRecipe(ctx: Ctx, data: Obj, file: string): Recipe {

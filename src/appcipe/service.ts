@@ -2,6 +2,7 @@ import type { Command, InterfaceMode, Service } from "./types.js";
 import { child, entries, fail, isStr, type Ctx, type Obj } from "./context.js";
 import type { Segment } from "./source.js";
 import { checkEnvKey, checkHostname, containerPath } from "./names.js";
+import { scalarText } from "./scalar-text.js";
 import { normalizeImage } from "./image.js";
 import { normalizeMounts } from "./mounts.js";
 import { normalizeFiles } from "./files.js";
@@ -110,7 +111,7 @@ function normalizeEnv(ctx: Ctx, value: unknown, path: Segment[]): Record<string,
       });
       continue;
     }
-    env[key] = String(val);
+    env[key] = scalarText(ctx, val, at);
   }
   return env;
 }

@@ -149,3 +149,56 @@ test("renders a recipe built in code, as the converter does", () => {
   };
   assert.deepEqual(roundTrip(recipe), recipe);
 });
+
+test("renders awkward strings so they load back unchanged", () => {
+  const dir = load(full, files).dir;
+  const awkward = [
+    "",
+    "true",
+    "no",
+    "1.50",
+    "0x1F",
+    "~",
+    "null",
+    " leading and trailing ",
+    "# not a comment",
+    "a: b",
+    "- dash",
+    "[x]",
+    "{y}",
+    "quote \" and ' both",
+    "multi\nline\n",
+    "no final newline\nhere",
+    "tab\there",
+    "ünïcödé ✓",
+    "${NOT_INTERPOLATED}",
+  ];
+  const recipe: Recipe = {
+    version: "0.1",
+    name: "awkward",
+    oldNames: [],
+    crash: "fail_fast",
+    network: "shared",
+    console: "auto",
+    volumes: {},
+    file: join(dir, "appcipe.yml"),
+    services: awkward.map((text, i) => ({
+      name: `s${String(i).padStart(2, "0")}`,
+      image: { source: "image" as const, ref: "redis:7.2" },
+      cmd: i % 2 === 0 ? { shell: text || "true" } : { argv: [text, "x"] },
+      env: { VALUE: text, [`K${i}.dotted-key`]: text },
+      mounts: [],
+      files: [{ content: text, target: `/f${i}`, mode: 0o600, uid: 1, gid: 2 }],
+      ports: [],
+      expose: [],
+      interfaceMode: "none" as const,
+      dependsOn: [],
+      restart: { policy: "no" as const },
+      aliases: [],
+      extraHosts: [],
+      init: false,
+      gpu: false,
+    })),
+  };
+  assert.deepEqual(roundTrip(recipe), recipe);
+});

@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { Box, Text, useInput } from "ink";
 import { useTheme } from "../theme.js";
+import { useLatest } from "../use-latest.js";
+import { useSyncState } from "../use-sync-state.js";
 import { scrollWindow } from "./scroll.js";
 import { nextCursor, type ListItem } from "./select-list.js";
 
@@ -10,34 +12,38 @@ export function toggle(items: ListItem[], chosen: string[], key: string): string
   return items.map((i) => i.key).filter((k) => next.includes(k));
 }
 
-/**
- * Several choices: ↑/↓ move, space toggles, a toggles all, enter accepts. With
- * `requireOne`, enter on an empty selection says so instead of accepting.
- */
-export function CheckList(props: {
+interface CheckListProps {
   items: ListItem[];
   initial: string[];
   height: number;
   requireOne?: string;
   onSubmit: (keys: string[]) => void;
-}) {
+}
+
+/**
+ * Several choices: ↑/↓ move, space toggles, a toggles all, enter accepts. With
+ * `requireOne`, enter on an empty selection says so instead of accepting.
+ */
+export function CheckList(props: CheckListProps) {
   const theme = useTheme();
-  const [cursor, setCursor] = useState(0);
-  const [chosen, setChosen] = useState(() =>
+  const [cursor, setCursor, cursorRef] = useSyncState(0);
+  const [chosen, setChosen, chosenRef] = useSyncState(() =>
     props.items.map((i) => i.key).filter((k) => props.initial.includes(k)),
   );
   const [complaint, setComplaint] = useState<string>();
+  const latest = useLatest(props);
   useInput((input, key) => {
-    const current = props.items[cursor];
+    const { items, requireOne, onSubmit } = latest.current;
+    const current = items[cursorRef.current];
     if (key.return) {
-      if (props.requireOne && chosen.length === 0) setComplaint(props.requireOne);
-      else props.onSubmit(chosen);
+      if (requireOne && chosenRef.current.length === 0) setComplaint(requireOne);
+      else onSubmit(chosenRef.current);
     } else if (input === " " && current) {
-      setChosen((c) => toggle(props.items, c, current.key));
+      setChosen((c) => toggle(items, c, current.key));
       setComplaint(undefined);
     } else if (input === "a") {
-      setChosen((c) => (c.length === props.items.length ? [] : props.items.map((i) => i.key)));
-    } else setCursor((c) => nextCursor(c, props.items.length, input, key.upArrow, key.downArrow));
+      setChosen((c) => (c.length === items.length ? [] : items.map((i) => i.key)));
+    } else setCursor((c) => nextCursor(c, items.length, input, key.upArrow, key.downArrow));
   });
   const { start, end } = scrollWindow(cursor, props.items.length, Math.max(1, props.height));
   return (

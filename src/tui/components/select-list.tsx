@@ -1,6 +1,7 @@
-import { useState } from "react";
 import { Box, Text, useInput } from "ink";
 import { useTheme } from "../theme.js";
+import { useLatest } from "../use-latest.js";
+import { useSyncState } from "../use-sync-state.js";
 import { scrollWindow } from "./scroll.js";
 
 export interface ListItem {
@@ -31,11 +32,14 @@ export function SelectList(props: {
   isActive?: boolean;
 }) {
   const theme = useTheme();
-  const [cursor, setCursor] = useState(0);
+  const [cursor, setCursor, cursorRef] = useSyncState(0);
+  const latest = useLatest(props);
   useInput(
     (input, key) => {
-      if (key.return && props.items[cursor]) props.onSelect(props.items[cursor].key);
-      else setCursor((c) => nextCursor(c, props.items.length, input, key.upArrow, key.downArrow));
+      const { items, onSelect } = latest.current;
+      const item = items[cursorRef.current];
+      if (key.return && item) onSelect(item.key);
+      else setCursor((c) => nextCursor(c, items.length, input, key.upArrow, key.downArrow));
     },
     { isActive: props.isActive ?? true },
   );

@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { Box, Text, useInput } from "ink";
 import { useTheme } from "../theme.js";
+import { useLatest } from "../use-latest.js";
+import { useSyncState } from "../use-sync-state.js";
 
 /** The value after one keypress: printable text appends, backspace/delete removes the last character. */
 export function editValue(value: string, input: string, erase: boolean): string {
@@ -20,13 +22,14 @@ export function TextField(props: {
   onSubmit: (value: string) => void;
 }) {
   const theme = useTheme();
-  const [value, setValue] = useState(props.initial);
+  const [value, setValue, valueRef] = useSyncState(props.initial);
   const [complaint, setComplaint] = useState<string>();
+  const latest = useLatest(props);
   useInput((input, key) => {
     if (key.return) {
-      const problem = props.validate(value);
+      const problem = latest.current.validate(valueRef.current);
       if (problem) setComplaint(problem);
-      else props.onSubmit(value);
+      else latest.current.onSubmit(valueRef.current);
       return;
     }
     if (key.escape || key.tab || key.upArrow || key.downArrow || key.ctrl) return;

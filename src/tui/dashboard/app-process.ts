@@ -62,6 +62,8 @@ export function startApp(executable: string, args: string[], h: AppHandlers): Ru
   const control = child.stdio[CONTROL_FD] as Writable | undefined;
   // The runtime may exit before reading a command; a broken pipe then is not an error.
   control?.on("error", () => {});
+  // 'close' waits for every stdio pipe, and this end of the control pipe stays open until closed.
+  child.on("exit", () => control?.destroy());
   return {
     restart: (service) => sendCommand(control, { cmd: "restart", service }),
     stop: () => sendCommand(control, { cmd: "stop" }),

@@ -1,6 +1,8 @@
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { Text, useInput } from "ink";
 import { useTheme } from "../theme.js";
+import { useLatest } from "../use-latest.js";
+import { useSyncState } from "../use-sync-state.js";
 import { useTerminalSize } from "../use-terminal-size.js";
 import { Dashboard } from "./dashboard.js";
 import { useRunningApp, type AppExit } from "./use-running-app.js";
@@ -19,15 +21,18 @@ export function LiveDashboard(props: {
   const theme = useTheme();
   const { columns, rows } = useTerminalSize();
   const { state, output, exit, app } = useRunningApp(props.executable, props.args, props.name);
-  const [selected, setSelected] = useState(0);
-  const [stopping, setStopping] = useState(false);
+  const [selected, setSelected, selectedRef] = useSyncState(0);
+  const [stopping, setStopping, stoppingRef] = useSyncState(false);
   const panes = state.services.length + 1;
+  const latest = useLatest({ services: state.services, panes });
   useInput((input, key) => {
+    const { services, panes } = latest.current;
+    const selected = selectedRef.current;
     if ((key.tab && key.shift) || key.leftArrow) setSelected((s) => (s - 1 + panes) % panes);
     else if (key.tab || key.rightArrow) setSelected((s) => (s + 1) % panes);
-    else if (input === "r" && state.services[selected]) app.restart(state.services[selected].name);
+    else if (input === "r" && services[selected]) app.restart(services[selected].name);
     else if (input === "q" || (key.ctrl && input === "c")) {
-      if (stopping) app.kill();
+      if (stoppingRef.current) app.kill();
       setStopping(true);
       app.stop();
     }

@@ -41,7 +41,8 @@ export function useRunningApp(executable: string, args: string[], name: string) 
     app.current = startApp(executable, args, {
       onEventLines: dispatch,
       onOutput: (lines) => setOutput((o) => appendOutput(o, lines)),
-      onExit: (code, signal) => setExit({ code: exitStatus(code, signal) }),
+      // A spawn failure is followed by a close; the failure is the news.
+      onExit: (code, signal) => setExit((e) => e ?? { code: exitStatus(code, signal) }),
       onSpawnError: (e) =>
         setExit({ code: 127, failure: `cannot start ${executable}: ${e.message}` }),
     });

@@ -2,6 +2,7 @@ import { useCallback, useMemo, useReducer, useState } from "react";
 import { useApp, useInput } from "ink";
 import { ExitCode } from "../../util/exit-codes.js";
 import type { AppExit } from "../dashboard/use-running-app.js";
+import { useLatest } from "../use-latest.js";
 import type { BuiltExecutable, ConvertResult, WizardOutcome, WizardPipeline } from "./pipeline.js";
 import { StepScreen, type StepHandlers } from "./step-screen.js";
 import {
@@ -46,8 +47,10 @@ export function WizardApp(props: {
     },
     [onExit, exit],
   );
+  const latest = useLatest({ s, typing });
   useInput(
     (input, key) => {
+      const { s, typing } = latest.current;
       if (key.ctrl && input === "c")
         close({ exitCode: ExitCode.interrupted, summary: summaryOf(s) });
       else if (key.escape) dispatch({ type: "back" });

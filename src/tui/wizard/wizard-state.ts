@@ -140,6 +140,28 @@ function goBack(s: WizardState): WizardState {
  * and where escape leads back to. Effects (converting, building) live in the screens.
  */
 export function wizardReducer(s: WizardState, a: WizardAction): WizardState {
+  return answersStep(s, a) ? reduce(s, a) : s;
+}
+
+/** The step each action answers: a key that reached the screen before this one is dropped. */
+const answeredBy: Partial<Record<WizardAction["type"], StepName[]>> = {
+  file: ["file"],
+  converted: ["converting"],
+  failed: ["converting", "building"],
+  services: ["services"],
+  ports: ["ports"],
+  volumes: ["volumes"],
+  name: ["name"],
+  targets: ["targets"],
+  built: ["building"],
+};
+
+function answersStep(s: WizardState, a: WizardAction): boolean {
+  const steps = answeredBy[a.type];
+  return steps === undefined || steps.includes(s.step);
+}
+
+function reduce(s: WizardState, a: WizardAction): WizardState {
   switch (a.type) {
     case "file":
       return { ...initialWizardState(a.file) };
@@ -153,7 +175,11 @@ export function wizardReducer(s: WizardState, a: WizardAction): WizardState {
         failure: undefined,
       };
     case "failed":
-      return { ...s, step: s.step === "converting" ? "diagnostics" : s.step, failure: a.failure };
+      return {
+        ...s,
+        step: s.step === "converting" ? "diagnostics" : "building",
+        failure: a.failure,
+      };
     case "next":
       return s.step === "diagnostics" && (s.failure || !s.recipe) ? s : { ...s, step: nextFrom(s) };
     case "services":

@@ -20,11 +20,15 @@ export function resize(r: Rendered, columns: number, rows: number): void {
 }
 
 /** Lets React and Ink finish the renders that input or state changes scheduled. */
-export function settle(ms = 30): Promise<void> {
+export function settle(ms = 40): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Waits until the last frame matches, failing with that frame after `timeoutMs`. */
+/**
+ * Waits until the last frame matches, failing with that frame after `timeoutMs`. Then waits a
+ * little more: a new screen's key handlers are attached in effects React runs after the frame
+ * is drawn, and a key sent before then goes to the screen before.
+ */
 export async function waitForFrame(
   r: Rendered,
   pattern: RegExp,
@@ -33,7 +37,10 @@ export async function waitForFrame(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const frame = r.lastFrame() ?? "";
-    if (pattern.test(frame)) return frame;
+    if (pattern.test(frame)) {
+      await settle(60);
+      return frame;
+    }
     if (Date.now() > deadline)
       throw new Error(`no frame matched ${pattern}; the last was:\n${frame}`);
     await settle(20);

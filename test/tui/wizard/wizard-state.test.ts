@@ -137,3 +137,15 @@ test("writes the recipe beside the compose file", () => {
   assert.equal(recipeFileFor("examples/demo/compose.yaml"), "examples/demo/appcipe.yml");
   assert.equal(recipeFileFor("compose.yaml"), "appcipe.yml");
 });
+
+test("drops an answer meant for a step the wizard has already left", () => {
+  const s = run([
+    { type: "file", file: "c.yaml" },
+    converted,
+    { type: "next" },
+    { type: "services", keys: ["web"] },
+  ]);
+  assert.equal(s.step, "ports");
+  assert.equal(wizardReducer(s, { type: "services", keys: ["db"] }), s);
+  assert.equal(wizardReducer(s, { type: "file", file: "other.yaml" }), s);
+});

@@ -3,6 +3,7 @@ import { Box, Text, useInput } from "ink";
 import { diagnosticLines, summaryLine, type LineRole } from "../../diagnostic-lines.js";
 import { Screen } from "../../components/screen.js";
 import { useTheme, type Theme } from "../../theme.js";
+import { useLatest } from "../../use-latest.js";
 import { useTerminalSize } from "../../use-terminal-size.js";
 import type { Problem } from "../../../util/errors.js";
 import type { Failure } from "../wizard-state.js";
@@ -43,7 +44,9 @@ export function DiagnosticsScreen(props: {
   const headRows = props.failure ? (props.failure.fix ? 3 : 2) : 1;
   const height = Math.max(1, rows - 6 - headRows);
   const maxTop = Math.max(0, lines.length - height);
+  const latest = useLatest({ props, height, maxTop });
   useInput((_input, key) => {
+    const { props, height, maxTop } = latest.current;
     if (key.return && !props.failure) props.onNext();
     else if (key.upArrow) setTop((t) => Math.max(0, t - 1));
     else if (key.downArrow || key.pageDown)

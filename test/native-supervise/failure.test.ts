@@ -35,7 +35,7 @@ test("stops the others when a service crashes and passes its exit code on", { sk
   assert.match(stderr, /error: service crash exited with code 3/);
   assert.match(stdout, /polite +\| polite got TERM/);
   assert.match(stdout, /stubborn \| stubborn ignores TERM/);
-  assert.match(stderr, /service stubborn did not stop within 400 ms of signal 15; killing it/);
+  assert.match(stderr, /service stubborn did not stop within 400 ms of SIGTERM; killing it/);
 
   const crashed = tsOf(events, "crash", "exited");
   assert.equal(serviceEvents(events, "polite", "stopped")[0]?.exit_code, 0);

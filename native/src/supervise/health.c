@@ -126,7 +126,7 @@ static void describe_failure(struct sv *sv, int i, int status) {
   else if (u->probe.last[0] == '\0' && WIFEXITED(status))
     snprintf(u->probe.last, sizeof u->probe.last, "exit code %d", WEXITSTATUS(status));
   else if (u->probe.last[0] == '\0')
-    snprintf(u->probe.last, sizeof u->probe.last, "killed by signal %d", WTERMSIG(status));
+    snprintf(u->probe.last, sizeof u->probe.last, "killed by %s", sv_signal_name(WTERMSIG(status)));
 }
 
 /* Takes a reaped pid; returns false when it was not a probe. */

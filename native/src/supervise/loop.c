@@ -82,11 +82,12 @@ static void reap(struct sv *sv) {
 static void on_interrupt(struct sv *sv, int signo) {
   /* Like docker compose: the first interrupt stops gracefully, the next one kills. */
   if (sv->stopping) {
-    sv_log(SV_LOG_WARN, "signal %d while stopping; killing every service now", signo);
+    sv_log(SV_LOG_WARN, "%s while stopping; killing every service now", sv_signal_name(signo));
     sv_kill_all(sv);
     return;
   }
-  sv_log(SV_LOG_INFO, "signal %d received; stopping the app (send it again to kill)", signo);
+  sv_log(SV_LOG_INFO, "%s received; stopping the app (send it again to kill)",
+         sv_signal_name(signo));
   sv_begin_stop(sv, 128 + signo);
 }
 

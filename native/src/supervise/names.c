@@ -1,5 +1,6 @@
 /* The manifest's names for conditions, restart policies, interface modes and signals. */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -87,4 +88,18 @@ int sv_parse_signal(const char *name) {
   if (strncasecmp(name, "SIG", 3) == 0)
     name += 3;
   return lookup(signals, name, true);
+}
+
+/* The name in a static buffer, overwritten by the next call: for messages only. */
+const char *sv_signal_name(int sig) {
+  static char name[32];
+
+  for (const struct name_value *n = signals; n->name != NULL; n++) {
+    if (n->value == sig) {
+      snprintf(name, sizeof name, "SIG%s", n->name);
+      return name;
+    }
+  }
+  snprintf(name, sizeof name, "signal %d", sig);
+  return name;
 }

@@ -78,6 +78,7 @@ void sv_start(struct sv *sv, int i) {
   u->pid = pid;
   u->state = SV_RUNNING;
   u->ever_started = true;
+  sv_log(SV_LOG_DEBUG, "service %s started as pid %d", sv_service(sv, i)->name, (int)pid);
   sv_event_service(sv, i, "starting");
   sv_health_begin(sv, i, now);
   if (u->health == SV_HEALTH_NONE)

@@ -21,7 +21,7 @@ static void send_stop(struct sv *sv, int i) {
 
   u->state = SV_STOPPING;
   u->timer_ms = sv_now_ms() + s->stop_grace_ms;
-  sv_log(SV_LOG_DEBUG, "stopping service %s with signal %d", s->name, s->stop_signal);
+  sv_log(SV_LOG_DEBUG, "stopping service %s with %s", s->name, sv_signal_name(s->stop_signal));
   if (sv_signal(sv, i, s->stop_signal) < 0 && errno != ESRCH)
     sv_log(SV_LOG_WARN, "signal service %s failed: %s", s->name, strerror(errno));
 }
@@ -69,8 +69,8 @@ void sv_stop_tick(struct sv *sv, int i, int64_t now) {
   if (u->state == SV_BACKOFF) {
     sv_restart_now(sv, i);
   } else if (u->state == SV_STOPPING) {
-    sv_log(SV_LOG_WARN, "service %s did not stop within %lld ms of signal %d; killing it", s->name,
-           (long long)s->stop_grace_ms, s->stop_signal);
+    sv_log(SV_LOG_WARN, "service %s did not stop within %lld ms of %s; killing it", s->name,
+           (long long)s->stop_grace_ms, sv_signal_name(s->stop_signal));
     sv_signal(sv, i, SIGKILL);
   }
 }

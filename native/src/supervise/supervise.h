@@ -109,6 +109,7 @@ int sv_parse_condition(const char *name, enum sv_condition *out);
 int sv_parse_restart(const char *name, enum sv_restart_policy *out);
 int sv_parse_interface(const char *name, enum sv_interface *out);
 int sv_parse_signal(const char *name); /* "SIGTERM", "TERM" or "15" */
+const char *sv_signal_name(int sig);   /* "SIGTERM"; "signal 42" for one without a name */
 
 /* One JSON event line under construction, so the runtime's own events match ours. */
 #define SV_JSON_MAX 32768

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildDriver, runDriver, startDriver, type SupervisorEvent } from "./driver.js";
+import { execFileSync, spawnSync } from "node:child_process";
+import { buildDriver, driverPath, runDriver, startDriver, type SupervisorEvent } from "./driver.js";
 
 const skip = buildDriver();
 
@@ -52,6 +53,26 @@ test("colors the prefix when asked, and never when NO_COLOR is set", { skip }, a
 
   const plain = await runDriver(args, { env: { NO_COLOR: "1" } });
   assert.equal(plain.stdout, "web | hi\n");
+});
+
+/** Runs the driver on a pseudo-terminal made by script(1); returns what the terminal showed. */
+function onTerminal(args: string, env: Record<string, string | undefined>): string {
+  const command = `${driverPath} ${args}`;
+  return execFileSync("script", ["-qec", command, "/dev/null"], {
+    env: { ...process.env, TERM: "xterm", ...env },
+    encoding: "utf8",
+  });
+}
+
+const noScript = spawnSync("script", ["--version"]).error
+  ? "script(1) is not installed"
+  : undefined;
+
+test("colors the prefix on a terminal unless NO_COLOR is set", { skip: skip ?? noScript }, () => {
+  const args = "--service web --cmd 'echo hi'";
+
+  assert.equal(onTerminal(args, { NO_COLOR: undefined }), "\u001b[36mweb |\u001b[0m hi\r\n");
+  assert.equal(onTerminal(args, { NO_COLOR: "1" }), "web | hi\r\n");
 });
 
 test("leaves a terminal service's output unprefixed on the inherited stdio", { skip }, async () => {

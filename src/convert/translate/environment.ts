@@ -53,7 +53,10 @@ function envFileEntries(node: YNode | undefined): EnvFileEntry[] {
   });
 }
 
-/** Reads env files; lookups try the project environment, then the service's own environment. */
+/**
+ * Reads env files in order. Lookups try the project environment, then the service's own
+ * environment, then what earlier env files set, as compose-go resolves them.
+ */
 function readEnvFiles(
   ctx: ServiceContext,
   declared: Record<string, string>,
@@ -74,7 +77,7 @@ function readEnvFiles(
         );
       continue;
     }
-    Object.assign(out, parseEntry(ctx, entry, file, content, declared));
+    Object.assign(out, parseEntry(ctx, entry, file, content, declared, out));
   }
   return out;
 }
@@ -85,6 +88,7 @@ function parseEntry(
   file: string,
   content: string,
   declared: Record<string, string>,
+  earlier: Record<string, string>,
 ): Record<string, string> {
   if (entry.format === "raw") return parseRaw(content);
   if (entry.format && entry.format !== "raw") {
@@ -99,7 +103,7 @@ function parseEntry(
     return {};
   }
   try {
-    return parseEnvText(file, content, (k) => ctx.env[k] ?? declared[k]).values;
+    return parseEnvText(file, content, (k) => ctx.env[k] ?? declared[k] ?? earlier[k]).values;
   } catch (error) {
     if (error instanceof UserError) {
       for (const p of error.problems)

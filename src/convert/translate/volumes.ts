@@ -254,6 +254,7 @@ function uniqueVolumeName(ctx: ServiceContext, wanted: string): string {
     wanted
       .toLowerCase()
       .replace(/[^a-z0-9_.-]+/g, "-")
+      .replace(/-{2,}/g, "-")
       .replace(/^[^a-z0-9]+|-+$/g, "") || "data";
   const taken = (n: string) =>
     ctx.volumes.has(n) || declaredVolume(ctx, n) || [...ctx.bindVolumes.values()].includes(n);

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
-import { decompress } from "@mongodb-js/zstd";
+import { zstdDecompress } from "./zstd.js";
 import { UserError } from "../util/errors.js";
 import type { ExecutableInfo } from "./inspect.js";
 
@@ -23,7 +23,7 @@ export async function* readBlob(info: ExecutableInfo, digest: string): AsyncGene
       if (createHash("sha256").update(raw).digest("hex") !== frame.sha256) {
         throw new UserError(`${info.path}: blob ${digest}: a frame does not match its hash`);
       }
-      const data = frame.usize === 0 ? Buffer.alloc(0) : await decompress(raw);
+      const data = frame.usize === 0 ? Buffer.alloc(0) : await zstdDecompress(raw);
       if (data.length !== frame.usize)
         throw new UserError(`${info.path}: blob ${digest}: frame size`);
       whole.update(data);

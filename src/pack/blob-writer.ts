@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { FileHandle } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { compress } from "@mongodb-js/zstd";
+import { zstdCompress } from "./zstd.js";
 
 /** Uncompressed bytes per zstd frame (docs/format.md "Blobs"). */
 export const CHUNK_SIZE = 4 * 1024 * 1024;
@@ -91,7 +91,7 @@ export async function writeBlob(
     whole.update(chunk);
     usize += chunk.length;
     frames.push({ csize: 0, usize: chunk.length, sha256: "" });
-    const frame = compress(chunk, options.level);
+    const frame = zstdCompress(chunk, options.level);
     frame.catch(() => {}); // awaited in order by flushOne; this only stops an early unhandled rejection
     pending.push(frame);
     options.onBytes?.(usize);

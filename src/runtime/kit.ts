@@ -26,13 +26,9 @@ export function parseTarget(value: string): Target {
 }
 
 /** The directories searched for runtimes, in order: --kit-dir, CHEFER_KIT_DIR, <package>/kit. */
-export function kitDirs(flagDirs: string[] = []): string[] {
+export function kitDirs(flagDirs: string[] = [], packageKit = join(packageRoot, "kit")): string[] {
   const env = process.env.CHEFER_KIT_DIR;
-  return [
-    ...flagDirs.map((d) => resolve(d)),
-    ...(env ? [resolve(env)] : []),
-    join(packageRoot, "kit"),
-  ];
+  return [...flagDirs.map((d) => resolve(d)), ...(env ? [resolve(env)] : []), packageKit];
 }
 
 /** The file name of a target's runtime inside a kit directory. */
@@ -41,8 +37,12 @@ export function runtimeName(target: Target): string {
 }
 
 /** Finds the runtime for a target, or says where it looked and how to get one. */
-export async function findRuntime(target: Target, flagDirs: string[] = []): Promise<string> {
-  const dirs = kitDirs(flagDirs);
+export async function findRuntime(
+  target: Target,
+  flagDirs: string[] = [],
+  packageKit?: string,
+): Promise<string> {
+  const dirs = kitDirs(flagDirs, packageKit);
   for (const dir of dirs) {
     const path = join(dir, runtimeName(target));
     if (

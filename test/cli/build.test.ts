@@ -40,26 +40,9 @@ test("build is reproducible: two builds are identical byte for byte", async () =
   const app = await writeTestApp();
   const args = ["build", app.recipeFile, "--kit-dir", app.kitDir, "--target", "x86_64-linux"];
   await runCli([...args, "--out", "one"], { cwd: app.dir });
-  await runCli([...args, "--out", "two", "--zstd-level", "6"], { cwd: app.dir });
+  await runCli([...args, "--out", "two"], { cwd: app.dir });
   const one = await readFile(join(app.dir, "one", "demo-x86_64-linux"));
   assert.ok(one.equals(await readFile(join(app.dir, "two", "demo-x86_64-linux"))));
-});
-
-test("build without a kit says where it looked and how to get one", async () => {
-  const app = await writeTestApp();
-  const r = await runCli(
-    ["build", app.recipeFile, "--kit-dir", join(app.dir, "nowhere"), "--target", "x86_64-linux"],
-    {
-      cwd: app.dir,
-      env: { CHEFER_KIT_DIR: join(app.dir, "also-nowhere") },
-    },
-  );
-  assert.equal(r.code, 1);
-  assert.match(
-    r.stderr,
-    /no runtime for x86_64-linux: looked for chefer-runtime-x86_64-linux in .*nowhere, .*also-nowhere, .*kit/,
-  );
-  assert.match(r.stderr, /fix: .*make -C native kit/);
 });
 
 test("build --dry-run checks the kit and writes nothing", async () => {

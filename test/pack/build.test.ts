@@ -197,3 +197,22 @@ test("rejects a layer whose content does not match its diff_id and leaves no out
   await assert.rejects(buildExecutable(options(dir, recipe)), /diff_id mismatch/);
   assert.deepEqual((await readdir(dir)).sort(), ["img.tar", "runtime"]);
 });
+
+test("compresses at the zstd level it is given", async () => {
+  const dir = await workdir();
+  const text = Buffer.from(
+    Array.from({ length: 60000 }, (_, i) => `row ${i % 977} value ${(i * 7919) % 10007}\n`).join(
+      "",
+    ),
+  );
+  const image = await makeImage([{ text }]);
+  await writeFile(join(dir, "img.tar"), await dockerArchive(image));
+  const recipe = plainRecipe("demo", [
+    plainService("web", { source: "tar", file: join(dir, "img.tar"), format: "auto" }),
+  ]);
+
+  const fast = await buildExecutable({ ...options(dir, recipe, "fast"), zstdLevel: 1 });
+  const small = await buildExecutable({ ...options(dir, recipe, "small"), zstdLevel: 6 });
+
+  assert.ok((small.manifest.blobs[0]?.size ?? 0) < (fast.manifest.blobs[0]?.size ?? 0));
+});

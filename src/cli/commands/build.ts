@@ -25,7 +25,7 @@ export function packOptions<T>(y: Argv<T>) {
       array: true,
       describe: "Directory with runtimes (chefer-runtime-<target>)",
     })
-    .option("zstd-level", { type: "number", describe: "zstd level 1..22 (default 6)" })
+    .option("zstd-level", { type: "number", describe: "zstd level 1..22 (default 3)" })
     .option("insecure-registry", {
       type: "string",
       array: true,

@@ -187,39 +187,42 @@ function dockerfileImage(
   path: Segment[],
   platform: Platform | undefined,
 ): ImageSource | undefined {
-  const contextText = isStr(value.context) ? value.context : ".";
-  const context = existingBuildPath(ctx, contextText, child(path, "context"), {
-    what: "the build context",
-    kind: "directory",
-    fix: "point `context` at the directory holding the Dockerfile's files; relative paths start at the recipe's directory",
-  });
-  const file = isStr(value.file) ? value.file : "Dockerfile";
-  if (context !== undefined) {
-    existingBuildPath(
-      { ...ctx, dir: context },
-      file,
-      child(path, value.file === undefined ? "context" : "file"),
-      {
-        what: "the Dockerfile",
-        kind: "file",
-        fix: "write `file:` with the Dockerfile's path relative to the context",
-      },
-    );
-  }
-  const args = entries(value.build_args);
-  const buildArgs = Object.fromEntries(
-    args.map(([k, v]) => [k, scalarText(ctx, v, child(path, "build_args", k))]),
+  const context = existingBuildPath(
+    ctx,
+    isStr(value.context) ? value.context : ".",
+    child(path, "context"),
+    {
+      what: "the build context",
+      kind: "directory",
+      fix: "point `context` at the directory holding the Dockerfile's files; relative paths start at the recipe's directory",
+    },
   );
-  const target = isStr(value.target) ? { target: value.target } : {};
+  const file = isStr(value.file) ? value.file : "Dockerfile";
   if (context === undefined) return undefined;
+  checkDockerfile(ctx, context, file, child(path, value.file === undefined ? "context" : "file"));
   return {
     source: "dockerfile",
     context,
     file,
-    buildArgs,
-    ...target,
+    buildArgs: readBuildArgs(ctx, value.build_args, child(path, "build_args")),
+    ...(isStr(value.target) ? { target: value.target } : {}),
     ...(platform ? { platform } : {}),
   };
+}
+
+/** The Dockerfile path is relative to the context, as `docker build -f` inside it. */
+function checkDockerfile(ctx: Ctx, context: string, file: string, path: Segment[]): void {
+  existingBuildPath({ ...ctx, dir: context }, file, path, {
+    what: "the Dockerfile",
+    kind: "file",
+    fix: "write `file:` with the Dockerfile's path relative to the context",
+  });
+}
+
+function readBuildArgs(ctx: Ctx, value: unknown, path: Segment[]): Record<string, string> {
+  return Object.fromEntries(
+    entries(value).map(([k, v]) => [k, scalarText(ctx, v, child(path, k))]),
+  );
 }
 
 function readPlatform(ctx: Ctx, value: unknown, path: Segment[]): Platform | undefined {

@@ -43,12 +43,7 @@ function checkVersion(ctx: Ctx, version: unknown): void {
 /** Kept as written, so `1.10` stays `1.10` rather than the number 1.1. */
 function appVersion(ctx: Ctx, value: unknown): { appVersion?: string } {
   if (value === undefined) return {};
-  return {
-    appVersion:
-      typeof value === "number"
-        ? (ctx.source.rawText(["app_version"]) ?? String(value))
-        : String(value),
-  };
+  return { appVersion: scalarText(ctx, value, ["app_version"]) };
 }
 
 /**

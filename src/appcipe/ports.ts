@@ -97,6 +97,16 @@ export function buildMapping(
   const host = parseRange(hostText);
   const container = parseRange(containerText);
   if (!host || !container) return badPortSyntax(text);
+  const problem = rangeProblem(text, host, container);
+  if (problem) return problem;
+  const [hostStart, hostEnd] = host;
+  const [containerStart, containerEnd] = container;
+  return { hostIp, hostStart, hostEnd, containerStart, containerEnd, protocol };
+}
+
+type Range = [number, number];
+
+function rangeProblem(text: string, host: Range, container: Range): PortParse | undefined {
   const bad = [...host, ...container].find((n) => n < 1 || n > 65535);
   if (bad !== undefined)
     return { error: `port ${bad} is outside 1..65535`, fix: "use a port from 1 to 65535" };
@@ -106,18 +116,9 @@ export function buildMapping(
       fix: "write the lower port first, e.g. 8000-8010",
     };
   }
-  if (host[1] - host[0] !== container[1] - container[0]) {
-    return {
-      error: `host range ${formatRange(...host)} and container range ${formatRange(...container)} differ in length`,
-      fix: "give both ranges the same number of ports",
-    };
-  }
+  if (host[1] - host[0] === container[1] - container[0]) return undefined;
   return {
-    hostIp,
-    hostStart: host[0],
-    hostEnd: host[1],
-    containerStart: container[0],
-    containerEnd: container[1],
-    protocol,
+    error: `host range ${formatRange(...host)} and container range ${formatRange(...container)} differ in length`,
+    fix: "give both ranges the same number of ports",
   };
 }

@@ -31,44 +31,63 @@ export function normalizeService(
   path: Segment[],
   declared: Set<string>,
 ): Service {
-  const image = normalizeImage(ctx, svc.image, child(path, "image"));
   const at = (key: string) => child(path, key);
-  const service: Service = {
+  const image = normalizeImage(ctx, svc.image, at("image"));
+  return {
     name,
     image: image ?? { source: "image", ref: "" },
-    ...optional("entrypoint", command(svc.entrypoint)),
-    ...optional("cmd", command(svc.cmd)),
-    ...optional(
-      "workdir",
-      isStr(svc.workdir) ? containerPath(ctx, svc.workdir, at("workdir"), "workdir") : undefined,
-    ),
-    ...optional("user", normalizeUser(ctx, svc.user, at("user"))),
-    env: normalizeEnv(ctx, svc.env, at("env")),
+    ...processFields(ctx, svc, at),
     mounts: normalizeMounts(ctx, svc, path, { service: name, declared }),
     files: normalizeFiles(ctx, svc.files, at("files")),
+    ...networkFields(ctx, svc, at),
+    interfaceMode: (isStr(svc.interface_mode) ? svc.interface_mode : "none") as InterfaceMode,
+    ...lifecycleFields(ctx, svc, at),
+    init: svc.init === true,
+    gpu: normalizeGpu(ctx, svc.gpu, at("gpu")),
+  };
+}
+
+type At = (key: string) => Segment[];
+
+/** What runs, and as whom: entrypoint, cmd, workdir, user, env. */
+function processFields(ctx: Ctx, svc: Obj, at: At) {
+  const workdir = isStr(svc.workdir)
+    ? containerPath(ctx, svc.workdir, at("workdir"), "workdir")
+    : undefined;
+  return {
+    ...optional("entrypoint", command(svc.entrypoint)),
+    ...optional("cmd", command(svc.cmd)),
+    ...optional("workdir", workdir),
+    ...optional("user", normalizeUser(ctx, svc.user, at("user"))),
+    env: normalizeEnv(ctx, svc.env, at("env")),
+  };
+}
+
+/** How the service is reached: ports, expose, hostname, aliases, extra_hosts. */
+function networkFields(ctx: Ctx, svc: Obj, at: At) {
+  const hostname =
+    isStr(svc.hostname) && checkHostname(ctx, svc.hostname, at("hostname"))
+      ? svc.hostname
+      : undefined;
+  return {
     ports: normalizePorts(ctx, svc.ports, at("ports")),
     expose: normalizeExpose(ctx, svc.expose, at("expose")),
-    interfaceMode: (isStr(svc.interface_mode) ? svc.interface_mode : "none") as InterfaceMode,
+    ...optional("hostname", hostname),
+    aliases: normalizeAliases(ctx, svc.aliases, at("aliases")),
+    extraHosts: normalizeExtraHosts(ctx, svc.extra_hosts, at("extra_hosts")),
+  };
+}
+
+/** When it starts, when it is ready, and how it restarts and stops. */
+function lifecycleFields(ctx: Ctx, svc: Obj, at: At) {
+  const grace = readDuration(ctx, svc.stop_grace_period, at("stop_grace_period"));
+  return {
     dependsOn: normalizeDependsOn(svc.depends_on),
     ...optional("healthcheck", normalizeHealthcheck(ctx, svc.healthcheck, at("healthcheck"))),
     restart: normalizeRestart(ctx, svc.restart, at("restart")),
     ...optional("stopSignal", normalizeSignal(ctx, svc.stop_signal, at("stop_signal"))),
-    ...optional(
-      "stopGracePeriodMs",
-      readDuration(ctx, svc.stop_grace_period, at("stop_grace_period")),
-    ),
-    ...optional(
-      "hostname",
-      isStr(svc.hostname) && checkHostname(ctx, svc.hostname, at("hostname"))
-        ? svc.hostname
-        : undefined,
-    ),
-    aliases: normalizeAliases(ctx, svc.aliases, at("aliases")),
-    extraHosts: normalizeExtraHosts(ctx, svc.extra_hosts, at("extra_hosts")),
-    init: svc.init === true,
-    gpu: normalizeGpu(ctx, svc.gpu, at("gpu")),
+    ...optional("stopGracePeriodMs", grace),
   };
-  return service;
 }
 
 /** `{ key: value }` when value is defined, so optional fields stay absent rather than undefined. */

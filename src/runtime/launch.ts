@@ -3,14 +3,15 @@ import { constants } from "node:os";
 import { EnvironmentError } from "../util/errors.js";
 
 /**
- * Runs a built executable with this process's stdio and returns the exit status to pass on:
+ * Runs a built executable with this process's stdio; `args` reach the app after `--` (the
+ * executable's own options come before it) and returns the exit status to pass on:
  * its exit code, or 128 + n when signal n killed it, as shells report. While it runs, SIGINT
  * and SIGTERM sent to chefer are forwarded to it instead of killing chefer first (a terminal's
  * Ctrl-C reaches both; the executable decides how to stop its services).
  */
 export function launchExecutable(path: string, args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path, args, { stdio: "inherit" });
+    const child = spawn(path, args.length > 0 ? ["--", ...args] : [], { stdio: "inherit" });
     const forward = (signal: NodeJS.Signals) => {
       if (child.exitCode === null) child.kill(signal);
     };

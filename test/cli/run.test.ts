@@ -22,7 +22,7 @@ test("run builds for this machine, runs the executable with the arguments after 
     { cwd: app.dir },
   );
   assert.equal(r.code, 7, r.stderr);
-  assert.equal(r.stdout, "args: serve --port 81\n");
+  assert.equal(r.stdout, "args: -- serve --port 81\n");
   assert.match(r.stderr, /running .*dist\/demo-(x86_64|aarch64)-linux/);
 });
 

@@ -147,8 +147,10 @@ export function startDriver(
       check();
     });
 
+  // A string is sent as it is, to test what JSON.stringify would never write.
   const control = (command: unknown) => {
-    (child.stdio[4] as Writable).write(`${JSON.stringify(command)}\n`);
+    const line = typeof command === "string" ? command : JSON.stringify(command);
+    (child.stdio[4] as Writable).write(`${line}\n`);
   };
 
   return { child, events, stdout: () => stdout, exited, waitFor, control };

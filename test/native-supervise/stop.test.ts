@@ -113,7 +113,7 @@ test("restarts a service and stops the app on control commands", { skip }, async
   await run.waitFor((e) => e.t === "app" && e.state === "running");
   while (!run.stdout().includes("a up")) await new Promise((r) => setTimeout(r, 20));
 
-  run.control({ cmd: "restart", service: "a" });
+  run.control(' { "service" : "\\u0061", "x": [1, {"y": "}"}], "cmd": "restart" }');
   await run.waitFor((e) => e.t === "service" && e.state === "starting" && e.restarts === 1);
   run.control({ cmd: "restart", service: "nope" });
   await run.waitFor((e) => e.t === "error");

@@ -1,6 +1,7 @@
 /* Control commands from docs/runtime-events.md, one JSON object per line on the control fd. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,23 +32,32 @@ static char unescape(char c) {
   }
 }
 
-/* Reads a JSON string at *p into out (cut to cap); \u escapes become '?'. */
+/* A \uXXXX escape at s (just after the backslash): ASCII as itself, anything else as '?'. */
+static char unicode_escape(const char **s) {
+  char hex[5] = {0};
+  long code;
+
+  if (strnlen(*s + 1, 4) < 4)
+    return '\0';
+  memcpy(hex, *s + 1, 4);
+  *s += 4;
+  code = strtol(hex, NULL, 16);
+  return code > 0 && code < 0x80 ? (char)code : '?';
+}
+
+/* Reads a JSON string at *p into out (cut to cap); names are ASCII, other characters '?'. */
 static bool parse_string(const char **p, char *out, size_t cap) {
   size_t n = 0;
   const char *s = *p + 1;
 
   while (*s != '"') {
     char c = *s;
-    if (c == '\0')
-      return false;
     if (c == '\\') {
       s++;
-      if (*s == '\0')
-        return false;
-      c = *s == 'u' ? '?' : unescape(*s);
-      if (*s == 'u')
-        s += strnlen(s + 1, 4);
+      c = *s == 'u' ? unicode_escape(&s) : unescape(*s);
     }
+    if (c == '\0')
+      return false;
     if (n + 1 < cap)
       out[n++] = c;
     s++;

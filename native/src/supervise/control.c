@@ -171,14 +171,19 @@ static void run_lines(struct sv *sv) {
     if (sv->ctl_buf[i] != '\n')
       continue;
     sv->ctl_buf[i] = '\0';
-    run_command(sv, sv->ctl_buf + start);
+    if (!sv->ctl_skipping)
+      run_command(sv, sv->ctl_buf + start);
+    sv->ctl_skipping = false;
     start = i + 1;
   }
   memmove(sv->ctl_buf, sv->ctl_buf + start, sv->ctl_len - start);
   sv->ctl_len -= start;
 
+  /* An overlong line is dropped whole: the rest of it, up to its newline, is skipped too. */
   if (sv->ctl_len == SV_CONTROL_MAX) {
-    sv_log(SV_LOG_WARN, "control command longer than %d bytes ignored", SV_CONTROL_MAX);
+    if (!sv->ctl_skipping)
+      sv_log(SV_LOG_WARN, "control command longer than %d bytes ignored", SV_CONTROL_MAX);
+    sv->ctl_skipping = true;
     sv->ctl_len = 0;
   }
 }

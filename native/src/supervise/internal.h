@@ -88,6 +88,7 @@ struct sv {
   size_t name_width;
   bool color[2]; /* for our stdout and stderr */
   size_t ctl_len;
+  bool ctl_skipping; /* inside an overlong control line */
   char ctl_buf[SV_CONTROL_MAX];
   struct sv_json json;
 };

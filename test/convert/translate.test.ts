@@ -53,7 +53,7 @@ test("build becomes a Dockerfile source with its args, target and platform", (t)
   assert.deepEqual(web?.image, {
     source: "dockerfile",
     context: join(dir, "app"),
-    file: join(dir, "app", "Dockerfile.prod"),
+    file: "Dockerfile.prod",
     buildArgs: { VERSION: "1", FROM_ENV: "yes" },
     target: "run",
     platform: "linux/arm64",

@@ -2,6 +2,7 @@
  * What every translator of a service shares: where to report, the project's directory and
  * environment, the user's flags, and the recipe volumes collected so far.
  */
+import { isAbsolute, relative } from "node:path";
 import type { SourceLocation } from "../../util/errors.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { YMap } from "../node.js";
@@ -66,4 +67,11 @@ export function errorAt(
   fix?: string,
 ): void {
   ctx.diags.error({ code, at, path: servicePath(ctx, ...path), message, ...(fix ? { fix } : {}) });
+}
+
+/** A build-machine path as messages show it: relative to the project when inside it. */
+export function shown(ctx: ProjectContext, path: string): string {
+  const rel = relative(ctx.workingDir, path);
+  if (rel === "") return ".";
+  return rel.startsWith("..") || isAbsolute(rel) ? path : `./${rel}`;
 }

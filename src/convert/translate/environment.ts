@@ -9,7 +9,7 @@ import { UserError } from "../../util/errors.js";
 import { toMap } from "../merge.js";
 import { child, isMap, isScalar, isSeq, text, truthy, type YNode } from "../node.js";
 import { parseEnvText } from "../project-env.js";
-import { errorAt, type ServiceContext } from "./context.js";
+import { errorAt, type ServiceContext, shown } from "./context.js";
 
 export function translateEnvironment(ctx: ServiceContext): Record<string, string> {
   const declared = declaredEnvironment(ctx);
@@ -72,7 +72,7 @@ function readEnvFiles(
           "compose/env-file-missing",
           entry.at.loc,
           ["env_file"],
-          `env file ${file} not found`,
+          `env file ${shown(ctx, file)} not found`,
           "create the file, or mark it required: false",
         );
       continue;

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import type { BakedFile } from "../../appcipe/types.js";
 import { child, isMap, isScalar, isSeq, text, truthy, type YNode } from "../node.js";
 import { octal } from "./volumes.js";
-import { errorAt, warnAt, type ServiceContext } from "./context.js";
+import { errorAt, warnAt, type ServiceContext, shown } from "./context.js";
 
 type Kind = "configs" | "secrets";
 
@@ -78,7 +78,7 @@ function sourceOf(
       "compose/file-missing",
       (child(def, "file") as YNode).loc,
       [kind, i],
-      `the ${kind.slice(0, -1)} file ${file} does not exist`,
+      `the ${kind.slice(0, -1)} file ${shown(ctx, file)} does not exist`,
       "create the file, or correct the file: path",
     );
     return undefined;

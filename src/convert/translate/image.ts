@@ -4,12 +4,12 @@
  * freezes whatever the reference meant at build time.
  */
 import { existsSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import type { ImageSource, Platform } from "../../appcipe/types.js";
 import { child, isMap, isScalar, keyLoc, text, type YMap, type YNode } from "../node.js";
 import { isRemoteContext } from "../paths.js";
 import { toMap } from "../merge.js";
-import { errorAt, type ServiceContext } from "./context.js";
+import { errorAt, type ServiceContext, shown } from "./context.js";
 
 const PLATFORMS: Record<string, Platform> = {
   "linux/amd64": "linux/amd64",
@@ -102,10 +102,11 @@ function fromBuild(ctx: ServiceContext, build: YNode): ImageSource | undefined {
   const map = isMap(build) ? build : undefined;
   const file = resolve(dir, text(child(map, "dockerfile")) ?? "Dockerfile");
   if (!buildInputsExist(ctx, dir, file, build)) return undefined;
+  // The recipe's Dockerfile path is relative to the context, as `docker build -f` reads it.
   const source: ImageSource = {
     source: "dockerfile",
     context: dir,
-    file,
+    file: relative(dir, file),
     buildArgs: buildArgs(ctx, map),
   };
   const target = text(child(map, "target"));
@@ -121,7 +122,7 @@ function buildInputsExist(ctx: ServiceContext, dir: string, file: string, build:
       "compose/build-context-missing",
       (child(build, "context") ?? build).loc,
       ["build"],
-      `the build context ${dir} does not exist`,
+      `the build context ${shown(ctx, dir)} does not exist`,
       "create the directory, or correct build.context",
     );
     return false;
@@ -132,7 +133,7 @@ function buildInputsExist(ctx: ServiceContext, dir: string, file: string, build:
     "compose/dockerfile-missing",
     at,
     ["build"],
-    `the Dockerfile ${file} does not exist`,
+    `the Dockerfile ${shown(ctx, file)} does not exist`,
     "create it, or name the right file with build.dockerfile",
   );
   return false;

@@ -11,7 +11,7 @@ import type { BakedFile, Mount, Service } from "../../appcipe/types.js";
 import { child, isMap, isScalar, isSeq, text, truthy, type YMap, type YNode } from "../node.js";
 import { parseBytes } from "../syntax/bytes.js";
 import { VolumeSpecError, parseVolumeSpec } from "../syntax/volume-spec.js";
-import { errorAt, warnAt, type ServiceContext } from "./context.js";
+import { errorAt, warnAt, type ServiceContext, shown } from "./context.js";
 
 type MountFields = Pick<Service, "mounts" | "files">;
 
@@ -223,7 +223,7 @@ function keepBind(ctx: ServiceContext, spec: MountSpec, out: MountFields): void 
       "compose/bind-kept",
       spec.at.loc,
       ["volumes", spec.index],
-      `${source} is a path on this machine; the app mounts the same path on the machine it runs on`,
+      `${shown(ctx, source)} is a path on this machine; the app mounts the same path on the machine it runs on`,
       "use a path starting with ~/ or an absolute path that exists where the app runs",
     );
   }
@@ -243,7 +243,7 @@ function dirToVolume(ctx: ServiceContext, spec: MountSpec, out: MountFields): vo
     "compose/bind-dir-volume",
     spec.at.loc,
     ["volumes", spec.index],
-    `the directory becomes the app volume "${name}" in the app's data directory, filled from the image on first run; the content of ${spec.source} is not copied`,
+    `the directory becomes the app volume "${name}" in the app's data directory, filled from the image on first run; the content of ${shown(ctx, spec.source)} is not copied`,
     "convert with --keep-bind-mounts to mount a host directory instead",
   );
 }

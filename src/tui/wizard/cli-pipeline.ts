@@ -1,32 +1,21 @@
 import { writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { renderRecipe } from "../../appcipe/write.js";
+import { convertProject } from "../../convert/index.js";
 import { buildTargets } from "../../pack/build-targets.js";
 import { readRecipe } from "../../pack/recipe-input.js";
 import { parseTarget } from "../../runtime/kit.js";
-import { BugError } from "../../util/errors.js";
 import { log } from "../../util/log.js";
 import type { ConvertResult, WizardPipeline } from "./pipeline.js";
 
-type Converter = (file: string) => Promise<ConvertResult>;
-
-/** Where the converter lives; looked up at run time, as the packer looks up the recipe loader. */
-const CONVERTER_MODULES = ["../../convert/index.js", "../../convert/convert.js"];
-
-async function findConverter(): Promise<Converter> {
-  for (const specifier of CONVERTER_MODULES) {
-    const mod = (await import(specifier).catch(() => undefined)) as
-      | {
-          convertProject?: (o: {
-            files: string[];
-            cwd: string;
-          }) => ConvertResult | Promise<ConvertResult>;
-        }
-      | undefined;
-    const convert = mod?.convertProject;
-    if (convert) return async (file) => convert({ files: [file], cwd: dirname(file) });
-  }
-  throw new BugError("the converter (convertProject in src/convert) is missing from this build");
+/** Converts one compose file, with the recipe placed beside it as the wizard writes it. */
+async function convert(file: string): Promise<ConvertResult> {
+  const { recipe, diagnostics } = convertProject({
+    files: [file],
+    cwd: dirname(file),
+    output: join(dirname(file), "appcipe.yml"),
+  });
+  return { recipe, diagnostics };
 }
 
 /** The recipe's first lines, so a reader knows where it came from and what to run next. */
@@ -43,7 +32,7 @@ function header(): string[] {
  */
 export function cliPipeline(options: { kitDirs: string[] }): WizardPipeline {
   return {
-    convert: async (file) => (await findConverter())(file),
+    convert,
     writeRecipe: async (recipe, file) => {
       await writeFile(file, renderRecipe({ ...recipe, file }, { header: header() }));
     },

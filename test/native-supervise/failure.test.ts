@@ -161,3 +161,27 @@ test("fails the app with 127 when a service's command is not found", { skip }, a
   assert.equal(code, 127);
   assert.match(stderr, /service ghost exited with code 127/);
 });
+
+test(
+  "fails the app with 125 when a service cannot be launched, and stops the others",
+  { skip },
+  async () => {
+    const sleep = uniqueSleep();
+    const { code, events, stderr } = await runDriver([
+      "--service",
+      "broken",
+      "--spawn-fails",
+      "yes",
+      "--service",
+      "other",
+      "--cmd",
+      `exec sleep ${sleep}`,
+    ]);
+
+    assert.equal(code, 125);
+    assert.match(stderr, /error: start service broken failed/);
+    assert.deepEqual(serviceEvents(events, "broken", "starting"), []);
+    assert.equal(serviceEvents(events, "other", "stopped").length, 1);
+    assert.deepEqual(processesWith(sleep), []);
+  },
+);

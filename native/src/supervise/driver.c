@@ -9,7 +9,8 @@
  * Service options apply to the --service before them: --depends NAME[:CONDITION[:optional]],
  * --health 'SHELL COMMAND', --health-interval MS, --health-timeout MS, --health-retries N,
  * --health-start-period MS, --health-start-interval MS, --restart POLICY[:N],
- * --stop-signal SIG, --grace MS, --interface none|gui|terminal|both.
+ * --stop-signal SIG, --grace MS, --interface none|gui|terminal|both, and --spawn-fails yes
+ * (the launch itself fails, as when the runtime cannot create a service's namespaces).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@ struct driver {
   struct sv_dependency deps[MAX_SERVICES][MAX_DEPS];
   const char *cmds[MAX_SERVICES];
   const char *health_cmds[MAX_SERVICES];
+  bool spawn_fails[MAX_SERVICES];
 };
 
 static void usage_error(const char *what, const char *arg) {
@@ -56,7 +58,7 @@ static void redirect_stdin(void) {
 
 static pid_t spawn(void *ctx, int svc, int out_fd, int err_fd) {
   struct driver *d = ctx;
-  pid_t pid = fork();
+  pid_t pid = d->spawn_fails[svc] ? -1 : fork();
 
   /* Both sides set the group, so a signal sent right after the fork reaches all of it. */
   if (pid > 0 && out_fd >= 0)
@@ -166,6 +168,8 @@ static int service_option(struct driver *d, const char *opt, char *arg) {
     set_restart(s, arg);
   else if (strcmp(opt, "--stop-signal") == 0)
     s->stop_signal = sv_parse_signal(arg);
+  else if (strcmp(opt, "--spawn-fails") == 0)
+    d->spawn_fails[i] = strcmp(arg, "yes") == 0;
   else if (strcmp(opt, "--grace") == 0)
     s->stop_grace_ms = number(arg);
   else if (strcmp(opt, "--interface") == 0) {

@@ -55,6 +55,7 @@ struct sv_unit {
   int backoff_streak;
   int exit_code;
   bool ever_started;
+  bool spawn_failed; /* the last start did not even launch a process */
   bool announced_waiting;
   bool completed_ok;
   bool restart_requested;

@@ -68,8 +68,8 @@ void sv_start(struct sv *sv, int i) {
 
   u->started_ms = now;
   u->timer_ms = 0;
+  u->spawn_failed = pid < 0;
   if (pid < 0) {
-    sv_log(SV_LOG_ERROR, "start service %s failed", sv_service(sv, i)->name);
     u->state = SV_RUNNING;
     sv_on_exit(sv, i, EXIT_START_FAILED << 8);
     return;
@@ -103,7 +103,7 @@ static void clean_up_after(struct sv *sv, int i) {
 
   /* As when a container's init exits, whatever else ran in the service goes too. With
    * ops->signal set the runtime owns this: a pid namespace dies with its init anyway. */
-  if (sv->ops->signal == NULL)
+  if (sv->ops->signal == NULL && u->pid > 0)
     kill(-u->pid, SIGKILL);
   u->pid = 0;
 }
@@ -125,7 +125,10 @@ static void settle(struct sv *sv, int i, int code) {
   const struct sv_service *s = sv_service(sv, i);
 
   sv->units[i].state = SV_DONE;
-  if (code != 0) {
+  if (sv->units[i].spawn_failed) {
+    sv_fail(sv, i, "see the error above", "start service %s failed", s->name);
+    sv_begin_stop(sv, code);
+  } else if (code != 0) {
     sv_fail(sv, i, "see the service's output above", "service %s exited with code %d", s->name,
             code);
     sv_begin_stop(sv, code);

@@ -63,7 +63,27 @@ static int isolate_names(struct run *r, size_t i, struct net_err *err) {
   return 0;
 }
 
-/* The service child: names, network, a word to the parent, pasta's route, then exec. */
+/* The service runs as pid 1 of its own pid namespace, so everything it starts (busybox
+ * httpd daemonizes) dies with it; this process waits for it and passes on its status. */
+static void exec_service(struct run *r, size_t i) {
+  struct net_err err;
+  pid_t pid = fork();
+  if (pid > 0) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  }
+
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (r->outbound && pasta_wait_route(5000, &err))
+    fprintf(stderr, "net-driver: warning: %s\n", err.msg);
+  char **argv = r->pf.services[i].argv;
+  execvp(argv[0], argv);
+  fprintf(stderr, "net-driver: error: run %s: %s\n", argv[0], strerror(errno));
+  _exit(127);
+}
+
+/* The service child: names, network, a word to the parent, then the service itself. */
 static void run_service(struct run *r, size_t i, int status_fd) {
   struct net_err err = {""};
   prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -72,16 +92,12 @@ static void run_service(struct run *r, size_t i, int status_fd) {
   int rc = isolate_names(r, i, &err);
   if (!rc)
     rc = net_service_join(&r->app, &r->pf.plan, i, &err);
+  if (!rc && unshare(CLONE_NEWPID) < 0)
+    rc = net_fail(&err, "create a pid namespace");
   if (write(status_fd, err.msg, strlen(err.msg) + 1) < 0 || rc)
     _exit(1);
   close(status_fd);
-
-  if (r->outbound && pasta_wait_route(5000, &err))
-    fprintf(stderr, "net-driver: warning: %s\n", err.msg);
-  char **argv = r->pf.services[i].argv;
-  execvp(argv[0], argv);
-  fprintf(stderr, "net-driver: error: run %s: %s\n", argv[0], strerror(errno));
-  _exit(127);
+  exec_service(r, i);
 }
 
 static int start_outbound(struct run *r, size_t i, struct net_err *err) {

@@ -1,0 +1,47 @@
+import { createSocket } from "node:dgram";
+import { get } from "node:http";
+import { connect } from "node:net";
+
+/** GETs a URL from the host; resolves with the body, or the error's code. */
+export function httpGet(url: string, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve) => {
+    const req = get(url, { timeout: timeoutMs }, (res) => {
+      let body = "";
+      res.on("data", (d: Buffer) => (body += d.toString()));
+      res.on("end", () => resolve(body));
+    });
+    req.on("timeout", () => req.destroy(new Error("ETIMEDOUT")));
+    req.on("error", (e: NodeJS.ErrnoException) => resolve(`error ${e.code ?? e.message}`));
+  });
+}
+
+/** Sends one datagram from the host and resolves with the answer, or "timeout". */
+export function udpAsk(port: number, text: string, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = createSocket("udp4");
+    const timer = setTimeout(() => finish("timeout"), timeoutMs);
+    function finish(answer: string): void {
+      clearTimeout(timer);
+      sock.close();
+      resolve(answer);
+    }
+    sock.on("message", (m) => finish(m.toString()));
+    sock.on("error", (e) => finish(`error ${e.message}`));
+    sock.send(text, port, "127.0.0.1");
+  });
+}
+
+/** Tries a TCP connection from the host: "connected", or how it failed. */
+export function tcpTry(host: string, port: number, timeoutMs = 1500): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = connect({ host, port });
+    const timer = setTimeout(() => finish("timeout"), timeoutMs);
+    function finish(result: string): void {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(result);
+    }
+    sock.on("connect", () => finish("connected"));
+    sock.on("error", (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
+  });
+}

@@ -15,7 +15,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "supervise.h"
@@ -66,6 +68,7 @@ static pid_t spawn(void *ctx, int svc, int out_fd, int err_fd) {
   if (pid != 0)
     return pid;
   sv_child_prepare();
+  prctl(PR_SET_PDEATHSIG, SIGKILL); /* a driver killed by a test's timeout leaves nothing */
   /* A terminal service stays in our process group, attached to the user's terminal. */
   if (out_fd >= 0) {
     setpgid(0, 0);
@@ -86,6 +89,7 @@ static pid_t probe(void *ctx, int svc, int out_fd) {
   if (pid != 0)
     return pid;
   sv_child_prepare();
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
   setpgid(0, 0);
   redirect_stdin();
   dup2(out_fd, STDOUT_FILENO);

@@ -56,6 +56,7 @@ export function decodeFooter(file: string, b: Buffer, realSize: number): Footer 
       "pass a file written by `chefer build`",
     );
   if (realSize < FOOTER_SIZE || b.length < FOOTER_SIZE) throw foreign("the file is too short");
+  // TODO(limitation): a copy cut short loses its footer, so it reads as foreign, not truncated.
   if (!b.subarray(0, 8).equals(MAGIC) || !b.subarray(88, 96).equals(END_MAGIC)) {
     throw foreign("no chefer footer at its end (a truncated copy looks like this too)");
   }

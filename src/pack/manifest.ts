@@ -130,6 +130,8 @@ export function serializeManifest(m: Manifest): Buffer {
  * Docker's rules (docs/format.md "What the packer resolves"). `fileBlobs` holds the digest of
  * each baked file, in the order of `service.files`.
  */
+// TODO(limitation): an image's VOLUME declarations do not become anonymous volumes; only the
+// recipe's mounts are packed.
 export function resolveService(
   service: Service,
   image: ResolvedImage,

@@ -53,6 +53,7 @@ function pickSaved(list: SavedImage[], where: string, ref?: string): SavedImage 
       fix: `use one of: ${list.flatMap((s) => s.RepoTags ?? []).join(", ") || "(untagged images)"}`,
     });
   }
+  // TODO(limitation): a recipe cannot name one image of a multi-image archive yet.
   if (list.length > 1) {
     throw new UserError(`${where}: the archive holds ${list.length} images; chefer needs one`, {
       fix: "save one image per archive: `docker save -o file.tar <image>`",

@@ -63,6 +63,8 @@ async function saveAndRead(
   want: Platform,
   progress: ProgressSink,
 ): Promise<ResolvedImage> {
+  // TODO(limitation): the export is spooled to a temporary file (as large as the image) because
+  // `docker save` writes manifest.json last, so layers cannot be matched to diff_ids in flight.
   const dir = await mkdtemp(join(tmpdir(), "chefer-export-"));
   const file = join(dir, "image.tar");
   const step = `export:${ref}`;
@@ -97,6 +99,7 @@ export async function buildDockerfile(
 ): Promise<ResolvedImage> {
   const tag = `chefer-build/${service.toLowerCase()}:latest`;
   const dockerfile = isAbsolute(src.file) ? relative(src.context, src.file) : src.file;
+  // TODO(limitation): the engine's build API takes the Dockerfile from inside the context only.
   if (dockerfile.startsWith("..")) {
     throw new UserError(
       `service ${service}: the Dockerfile ${src.file} is outside its context ${src.context}`,

@@ -13,6 +13,7 @@ export function checkApp(ctx: Ctx, recipe: Recipe, raw: Obj): void {
   checkPortClashes(ctx, recipe.services);
   checkInterfaces(ctx, recipe);
   checkUnusedVolumes(ctx, recipe);
+  checkNetworkNames(ctx, recipe.services);
 }
 
 function dependencyPath(rawServices: Obj, service: string, dep: string): Segment[] {
@@ -177,5 +178,23 @@ function checkUnusedVolumes(ctx: Ctx, recipe: Recipe): void {
         message: `volume \`${name}\` is declared but no service mounts it`,
         fix: `mount it in a service (volumes: ["${name}:/path"]) or remove it`,
       });
+  }
+}
+
+/** Each name on the app network (service names and aliases) must lead to one service. */
+function checkNetworkNames(ctx: Ctx, services: Service[]): void {
+  const owner = new Map(services.map((s) => [s.name.toLowerCase(), s.name]));
+  for (const s of services) {
+    s.aliases.forEach((alias, i) => {
+      const other = owner.get(alias.toLowerCase());
+      if (other !== undefined && other !== s.name) {
+        fail(ctx, {
+          code: "recipe/duplicate-network-name",
+          path: ["services", s.name, "aliases", i],
+          message: `alias \`${alias}\` already names service \`${other}\``,
+          fix: "pick an alias no other service uses",
+        });
+      } else owner.set(alias.toLowerCase(), s.name);
+    });
   }
 }

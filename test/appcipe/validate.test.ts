@@ -234,3 +234,63 @@ test("rejects waiting for a service whose health check is disabled", () => {
 `);
   assert.equal(theError(r, "recipe/never-healthy").path, "services.web.depends_on.db");
 });
+
+test("rejects an alias that already names another service", () => {
+  const r = parse(`${head}services:
+  web: { image: "redis:7.2", aliases: [www] }
+  api: { image: "redis:7.2", aliases: [WWW, web] }
+`);
+  const errors = r.problems.filter((p) => p.code === "recipe/duplicate-network-name");
+  assert.deepEqual(
+    errors.map((p) => p.path),
+    ["services.web.aliases[0]", "services.api.aliases[1]"],
+  );
+});
+
+test("rejects an anonymous volume and names the fix", () => {
+  const r = parse(`${head}services:\n  a:\n    image: redis:7.2\n    volumes: ["/var/lib/data"]\n`);
+  const p = theError(r, "recipe/anonymous-volume");
+  assert.match(p.fix ?? "", /"var-lib-data:\/var\/lib\/data"/);
+});
+
+test("warns about Docker mount options that have no effect", () => {
+  const r = parse(`version: "0.1"
+name: demo
+volumes: { data: {} }
+services:
+  a: { image: "redis:7.2", volumes: ["data:/data:ro,nocopy"] }
+`);
+  assert.equal(r.problems[0]?.code, "recipe/ignored-mount-option");
+  assert.equal(r.problems[0]?.severity, "warning");
+  assert.equal(r.recipe?.services[0]?.mounts[0]?.type, "volume");
+});
+
+test("rejects an environment variable without a value", () => {
+  const r = parse(
+    `${head}services:\n  a:\n    image: redis:7.2\n    env: { FROM_SHELL: null, OK: "1" }\n`,
+  );
+  const p = theError(r, "recipe/env-without-value");
+  assert.equal(p.path, "services.a.env.FROM_SHELL");
+});
+
+test("rejects a baked file with both source and content, and one with neither", () => {
+  const r = parse(
+    `${head}services:
+  a:
+    image: redis:7.2
+    files:
+      - { source: ./x.conf, content: "x", target: /x }
+      - { target: /y }
+`,
+    { "x.conf": "" },
+  );
+  assert.equal(theError(r, "recipe/conflicting-keys").path, "services.a.files[0].content");
+  assert.equal(theError(r, "recipe/missing-key").path, "services.a.files[1]");
+});
+
+test("mounts a container path once per service", () => {
+  const r = parse(
+    `${head}services:\n  a:\n    image: redis:7.2\n    persist_path: /data\n    tmpfs: ["/data"]\n`,
+  );
+  assert.equal(theError(r, "recipe/duplicate-mount").path, "services.a.tmpfs[0]");
+});

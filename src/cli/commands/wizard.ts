@@ -15,7 +15,8 @@ function noTerminal(): UserError {
   return new UserError("the wizard needs a terminal, and stdin or stdout is not one", {
     fix:
       "run `chefer wizard` in a terminal, or do its steps with flags: " +
-      "`chefer from-compose compose.yaml > appcipe.yml`, then `chefer build appcipe.yml --target x86_64-linux`",
+      "`chefer from-compose -f compose.yaml --name NAME -o appcipe.yml`, " +
+      "then `chefer build appcipe.yml --target x86_64-linux --out dist`",
   });
 }
 

@@ -129,8 +129,12 @@ function isAnchored(source: string): boolean {
   return source.startsWith("/") || source === "~" || source.startsWith("~/");
 }
 
-/** `presets` and `./presets` mean the same relative path; it is written `./presets`. */
+/**
+ * `presets` and `./presets` mean the same relative path, written `./presets`; a bare `~` is
+ * written `~/`, the one form of the home directory the runtime expands.
+ */
 function hostSource(host: string): string {
+  if (host === "~") return "~/";
   if (isAnchored(host) || host.startsWith("./") || host.startsWith("../")) return host;
   return host === "." ? "." : `./${host}`;
 }
@@ -258,7 +262,7 @@ function bindMount(
   }
   return target === undefined
     ? undefined
-    : { type: "bind", source: spec.source, target, readOnly: spec.readOnly };
+    : { type: "bind", source: hostSource(spec.source), target, readOnly: spec.readOnly };
 }
 
 function volumeLong(ctx: Ctx, value: Obj, path: Segment[], scope: MountScope): Mount | undefined {

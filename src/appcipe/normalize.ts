@@ -69,7 +69,7 @@ function dataDir(ctx: Ctx, value: unknown): { dataDir?: string } {
       fix: "to silence this, write an absolute path or ~/...",
     });
   }
-  return { dataDir: value };
+  return { dataDir: value === "~" ? "~/" : value };
 }
 
 function oldNames(ctx: Ctx, value: unknown, name: unknown): string[] {

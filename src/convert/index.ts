@@ -11,6 +11,7 @@ import { loadProject, type LoadOptions } from "./load.js";
 import { appName } from "./app-name.js";
 import type { TranslateOptions } from "./translate/context.js";
 import { translateProject } from "./translate/app.js";
+import { verifyRecipe } from "./verify.js";
 
 export interface ConvertOptions extends LoadOptions, TranslateOptions {
   /** The app name; defaults to the project name. */
@@ -41,6 +42,7 @@ export function convertProject(options: ConvertOptions): ConvertResult {
     : resolve(project.workingDir, "appcipe.yml");
   const name = appName(options.name, project.name, project.files[0] as string, diags);
   const recipe = translateProject({ project, options, diags, appName: name, file });
+  if (!diags.hasErrors) verifyRecipe(recipe, project.files, project.model, diags);
   diags.throwIfErrors(`cannot convert ${project.files.join(", ")}`);
   return {
     recipe,

@@ -11,21 +11,58 @@ type NetworkFields = Pick<Service, "hostname" | "aliases" | "extraHosts">;
 
 export function translateNetworkNames(ctx: ServiceContext): NetworkFields {
   const out: NetworkFields = { aliases: aliases(ctx), extraHosts: extraHosts(ctx) };
-  const hostname = text(ctx.node.entries.get("hostname"));
-  if (hostname) out.hostname = hostname;
+  const hostnameNode = ctx.node.entries.get("hostname");
+  const hostname = text(hostnameNode);
+  if (hostname && hostnameNode && validName(ctx, hostname, hostnameNode, ["hostname"])) {
+    out.hostname = hostname;
+  }
   return out;
+}
+
+const HOST_LABEL = /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+/** True for a name DNS can carry; other names are left out with a warning. */
+function validName(
+  ctx: ServiceContext,
+  name: string,
+  at: YNode,
+  path: (string | number)[],
+): boolean {
+  if (name.length <= 253 && name.split(".").every((l) => HOST_LABEL.test(l))) return true;
+  warnAt(
+    ctx,
+    "compose/invalid-hostname",
+    at.loc,
+    path,
+    `"${name}" is not a valid host name, so the service cannot answer to it; it is left out`,
+    "use letters, digits and -, in dot-separated parts",
+  );
+  return false;
 }
 
 function aliases(ctx: ServiceContext): string[] {
   const names = new Set<string>();
-  const containerName = text(ctx.node.entries.get("container_name"));
-  if (containerName && containerName !== ctx.name) names.add(containerName);
+  const cnNode = ctx.node.entries.get("container_name");
+  const containerName = text(cnNode);
+  if (
+    containerName &&
+    cnNode &&
+    containerName !== ctx.name &&
+    validName(ctx, containerName, cnNode, ["container_name"])
+  ) {
+    names.add(containerName);
+  }
   const networks = ctx.node.entries.get("networks");
   if (isMap(networks)) {
     for (const [network, spec] of networks.entries) {
       checkNetworkDeclared(ctx, network, spec);
       const list = child(spec, "aliases");
-      if (isSeq(list)) for (const a of list.items) if (text(a)) names.add(text(a) as string);
+      if (!isSeq(list)) continue;
+      list.items.forEach((a, i) => {
+        const alias = text(a);
+        if (alias && validName(ctx, alias, a, ["networks", network, "aliases", i]))
+          names.add(alias);
+      });
     }
   }
   if (isSeq(networks))

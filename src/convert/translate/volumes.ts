@@ -270,7 +270,9 @@ function tmpfsMount(target: string, options: YNode | undefined): Mount {
   const bytes =
     isScalar(size) && size.value !== null ? parseBytes(size.value as string | number) : undefined;
   if (bytes !== undefined) mount.size = bytes;
-  if (isScalar(mode) && mode.value !== null) mount.mode = octal(mode.source ?? String(mode.value));
+  const modeValue =
+    isScalar(mode) && mode.value !== null ? octal(mode.source ?? String(mode.value)) : NaN;
+  if (Number.isInteger(modeValue)) mount.mode = modeValue;
   return mount;
 }
 
@@ -291,7 +293,7 @@ function translateTmpfsKey(ctx: ServiceContext, out: MountFields): void {
     for (const opt of opts.split(",")) {
       const [k, v = ""] = opt.split("=");
       if (k === "size" && parseBytes(v) !== undefined) mount.size = parseBytes(v) as number;
-      if (k === "mode") mount.mode = octal(v.startsWith("0") ? v : `0${v}`);
+      if (k === "mode" && /^[0-7]+$/.test(v)) mount.mode = parseInt(v, 8);
     }
     out.mounts.push(mount);
   }

@@ -13,7 +13,7 @@ export function describeExecutable(info: ExecutableInfo): string {
     row("runtime", `${formatBytes(footer.payloadOffset)}`),
     row(
       "payload",
-      `${formatBytes(payload)} in ${m.blobs.length} blobs, manifest ${formatBytes(footer.manifestSize)}`,
+      `${formatBytes(payload)} in ${plural(m.blobs.length, "blob")}, manifest ${formatBytes(footer.manifestSize)}`,
     ),
     "",
     row("app", `${m.app.name}${m.app.app_version ? ` ${m.app.app_version}` : ""}`),
@@ -90,4 +90,8 @@ function portText(p: ManifestService["ports"][number]): string {
 function mountText(m: ManifestMount): string {
   if (m.type === "tmpfs") return `tmpfs:${m.target}`;
   return `${m.type === "volume" ? "" : "bind "}${m.source}:${m.target}${m.read_only ? ":ro" : ""}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
 }

@@ -13,11 +13,13 @@ import {
   runDriver,
   scratch,
   shellArgs,
+  sleep,
   waitForFile,
   writePlan,
   type Running,
 } from "./support.js";
-import { httpGet, tcpTry, udpAsk } from "./probes.js";
+import { httpGet, senderPort, tcpTry, udpAsk, udpExchange } from "./probes.js";
+import { createSocket } from "node:dgram";
 
 before(() => buildDriver());
 
@@ -110,9 +112,27 @@ for (const who of identities()) {
     });
 
     test("forwards a published UDP range, answering each client", async () => {
-      assert.equal(await udpAsk(ports.udp, "one"), "ahost one");
-      assert.equal(await udpAsk(ports.udp + 1, "two"), "ahost two");
-      assert.equal(await udpAsk(ports.udp + 1, "three"), "ahost three");
+      assert.match(await udpAsk(ports.udp, "one"), /^ahost \d+ one$/);
+      assert.match(await udpAsk(ports.udp + 1, "two"), /^ahost \d+ two$/);
+    });
+
+    test("gives each UDP client its own session and ends it after the idle timeout", async () => {
+      const first = createSocket("udp4");
+      const second = createSocket("udp4");
+      try {
+        const a1 = await udpExchange(first, ports.udp, "x");
+        const a2 = await udpExchange(first, ports.udp, "y");
+        const b1 = await udpExchange(second, ports.udp, "z");
+        assert.equal(senderPort(a1), senderPort(a2));
+        assert.notEqual(senderPort(a1), senderPort(b1));
+        await sleep(3500); // the plan's udp_idle_ms is 2000; sessions are swept every second
+        const a3 = await udpExchange(first, ports.udp, "again");
+        assert.match(a3, /^ahost \d+ again$/);
+        assert.notEqual(senderPort(a3), senderPort(a1));
+      } finally {
+        first.close();
+        second.close();
+      }
     });
 
     test("leaves an undeclared port unreachable from the host", async () => {

@@ -1,4 +1,4 @@
-import { createSocket } from "node:dgram";
+import { createSocket, type Socket } from "node:dgram";
 import { get } from "node:http";
 import { connect } from "node:net";
 
@@ -44,4 +44,26 @@ export function tcpTry(host: string, port: number, timeoutMs = 1500): Promise<st
     sock.on("connect", () => finish("connected"));
     sock.on("error", (e: NodeJS.ErrnoException) => finish(e.code ?? e.message));
   });
+}
+
+/** Sends one datagram from an existing socket (so the client address stays the same). */
+export function udpExchange(sock: Socket, port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish("timeout"), 2000);
+    function finish(answer: string): void {
+      clearTimeout(timer);
+      sock.off("message", onMessage);
+      resolve(answer);
+    }
+    function onMessage(m: Buffer): void {
+      finish(m.toString());
+    }
+    sock.on("message", onMessage);
+    sock.send(text, port, "127.0.0.1");
+  });
+}
+
+/** The service-side source port in an udp-echo answer: "<hostname> <port> <text>". */
+export function senderPort(answer: string): string {
+  return answer.split(" ")[1] ?? "";
 }

@@ -11,7 +11,7 @@ int enter_userns(struct net_err *err);
 /* `run PLAN`: builds the network, starts the services, forwards ports until SIGTERM. */
 int cmd_run(const char *plan_path);
 
-/* `udp-echo PORT`: answers each datagram with "<hostname> <datagram>". */
+/* `udp-echo PORT`: answers each datagram with "<hostname> <sender port> <datagram>". */
 int cmd_udp_echo(const char *port);
 
 #endif

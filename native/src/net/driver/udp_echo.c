@@ -23,7 +23,8 @@ int cmd_udp_echo(const char *port) {
     ssize_t n = recvfrom(fd, in, sizeof in - 1, 0, (struct sockaddr *)&from, &len);
     if (n < 0)
       continue;
-    int m = snprintf(out, sizeof out, "%s %.*s", host, (int)n, in);
+    unsigned peer = ntohs(((struct sockaddr_in *)&from)->sin_port);
+    int m = snprintf(out, sizeof out, "%s %u %.*s", host, peer, (int)n, in);
     sendto(fd, out, (size_t)m, 0, (struct sockaddr *)&from, len);
   }
 }

@@ -14,6 +14,8 @@ export interface DashboardView {
   runtimeOutput: LogLine[];
   /** Set once the user asked for a stop, until the app has exited. */
   stopping: boolean;
+  /** Set once the app has exited; the keys then only look and close. */
+  exited?: boolean;
   columns: number;
   rows: number;
 }
@@ -22,6 +24,11 @@ export const DASHBOARD_HINTS: [string, string][] = [
   ["tab/←→", "switch logs"],
   ["r", "restart service"],
   ["q", "stop and quit"],
+];
+
+export const EXITED_HINTS: [string, string][] = [
+  ["tab/←→", "switch logs"],
+  ["q", "close"],
 ];
 
 function Header({ state, stopping }: { state: DashboardState; stopping: boolean }) {
@@ -84,7 +91,7 @@ export function Dashboard({ state, view }: { state: DashboardState; view: Dashbo
         lines={service ? service.logs : view.runtimeOutput}
         height={logHeight}
       />
-      <KeyHints hints={DASHBOARD_HINTS} />
+      <KeyHints hints={view.exited ? EXITED_HINTS : DASHBOARD_HINTS} />
     </Box>
   );
 }

@@ -10,7 +10,8 @@ import { useRunningApp, type AppExit } from "./use-running-app.js";
 /**
  * The dashboard wired to a running app. tab/→ and shift+tab/← switch the log pane, r restarts
  * the selected service, q or ctrl+c asks for a graceful stop and a second q stops the runtime
- * with SIGTERM. `onDone` gets the app's exit once it has exited.
+ * with SIGTERM. `onDone` gets the app's exit once it has exited: at once after a stop, or when
+ * the user closes the dashboard after an exit they did not ask for.
  */
 export function LiveDashboard(props: {
   executable: string;
@@ -24,14 +25,16 @@ export function LiveDashboard(props: {
   const [selected, setSelected, selectedRef] = useSyncState(0);
   const [stopping, setStopping, stoppingRef] = useSyncState(false);
   const panes = state.services.length + 1;
-  const latest = useLatest({ services: state.services, panes });
+  const latest = useLatest({ services: state.services, panes, exit, onDone: props.onDone });
   useInput((input, key) => {
-    const { services, panes } = latest.current;
+    const { services, panes, exit, onDone } = latest.current;
     const selected = selectedRef.current;
+    const quit = input === "q" || (key.ctrl && input === "c");
     if ((key.tab && key.shift) || key.leftArrow) setSelected((s) => (s - 1 + panes) % panes);
     else if (key.tab || key.rightArrow) setSelected((s) => (s + 1) % panes);
+    else if (exit && quit) onDone(exit);
     else if (input === "r" && services[selected]) app.restart(services[selected].name);
-    else if (input === "q" || (key.ctrl && input === "c")) {
+    else if (quit) {
       if (stoppingRef.current) app.kill();
       setStopping(true);
       app.stop();
@@ -39,13 +42,16 @@ export function LiveDashboard(props: {
   });
   const { onDone } = props;
   useEffect(() => {
-    if (exit) onDone(exit);
-  }, [exit, onDone]);
+    // An exit the user asked for closes the dashboard; one they did not stays on screen, with
+    // the logs that explain it, until they close it.
+    if (exit && (stoppingRef.current || exit.failure)) onDone(exit);
+  }, [exit, onDone, stoppingRef]);
   if (exit?.failure) return <Text color={theme.error}>{`error: ${exit.failure}`}</Text>;
   const view = {
     selected: Math.min(selected, panes - 1),
     runtimeOutput: output,
     stopping,
+    exited: exit !== undefined,
     columns,
     rows,
   };

@@ -52,3 +52,34 @@ test("follows a real supervisor from start through a restart to a graceful stop"
   for (let i = 0; i < 100 && exits.length === 0; i++) await settle(50);
   assert.deepEqual(exits, [{ code: 0 }]);
 });
+
+test("stays open after the app exits on its own, showing why, until q", async (t) => {
+  const skip = buildDriver();
+  if (skip) return t.skip(skip);
+  const exits: AppExit[] = [];
+  const args = [
+    "--name",
+    "broken",
+    "--service",
+    "web",
+    "--cmd",
+    "echo cannot read /etc/web.conf >&2; exit 3",
+  ];
+  const r = renderAt(
+    <LiveDashboard
+      executable={driverPath}
+      args={args}
+      name="broken"
+      onDone={(e) => exits.push(e)}
+    />,
+  );
+  const frame = await waitForFrame(r, /broken {2}exited \(exit code 3\)/, 10_000);
+  assert.match(frame, /web +exited 3/);
+  assert.match(frame, /── logs: web\ncannot read \/etc\/web\.conf/);
+  assert.match(frame, /tab\/←→ switch logs {2}q close$/);
+  await settle(200);
+  assert.equal(exits.length, 0);
+  r.stdin.write("q");
+  for (let i = 0; i < 40 && exits.length === 0; i++) await settle(50);
+  assert.deepEqual(exits, [{ code: 3 }]);
+});

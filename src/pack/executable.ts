@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { createReadStream, unlinkSync } from "node:fs";
 import { chmod, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
-import { unlinkSync } from "node:fs";
 import { Readable } from "node:stream";
 import type { BakedFile, Recipe } from "../appcipe/types.js";
 import { UserError } from "../util/errors.js";
@@ -179,7 +178,14 @@ async function writeFiles(
 ): Promise<string[]> {
   const digests: string[] = [];
   for (const file of files) {
-    const digest = await hashStream(fileContent(file));
+    const digest = await hashStream(fileContent(file)).catch((error: NodeJS.ErrnoException) => {
+      throw new UserError(
+        `baked file ${file.source}: cannot read it (${error.code ?? error.message})`,
+        {
+          fix: `create the file, or correct the source of ${file.target} in the recipe's files`,
+        },
+      );
+    });
     digests.push(digest);
     if (seen.has(digest)) continue;
     seen.add(digest);

@@ -216,3 +216,26 @@ test("compresses at the zstd level it is given", async () => {
 
   assert.ok((small.manifest.blobs[0]?.size ?? 0) < (fast.manifest.blobs[0]?.size ?? 0));
 });
+
+test("a baked file that cannot be read is a user error naming the file", async () => {
+  const dir = await workdir();
+  const image = await makeImage([{ a: "1" }]);
+  await writeFile(join(dir, "img.tar"), await dockerArchive(image));
+  const missing = join(dir, "missing.conf");
+  const recipe = plainRecipe("demo", [
+    plainService(
+      "web",
+      { source: "tar", file: join(dir, "img.tar"), format: "auto" },
+      {
+        files: [{ source: missing, target: "/etc/m.conf", mode: 0o644, uid: 0, gid: 0 }],
+      },
+    ),
+  ]);
+
+  await assert.rejects(buildExecutable(options(dir, recipe)), (e: Error) => {
+    assert.equal(e.name, "UserError");
+    assert.match(e.message, /baked file .*missing\.conf: cannot read it \(ENOENT\)/);
+    return true;
+  });
+  assert.deepEqual((await readdir(dir)).sort(), ["img.tar", "runtime"]);
+});

@@ -1,3 +1,5 @@
+import { lstatSync, readdirSync, statSync } from "node:fs";
+import { join, posix, sep } from "node:path";
 import type { BakedFile } from "./types.js";
 import { child, fail, isObj, isStr, type Ctx, type Obj } from "./context.js";
 import type { Segment } from "./source.js";
@@ -6,25 +8,79 @@ import { existingBuildPath } from "./build-path.js";
 import { readMode } from "./mounts.js";
 import { DEFAULT_FILE_MODE } from "./defaults.js";
 
-/** `files:`: build-machine files or inline text, placed into the service's root filesystem. */
+/**
+ * `files:`: build-machine files or inline text, placed into the service's root filesystem.
+ * A directory as `source` stands for every file under it, each baked at the same relative path.
+ */
 export function normalizeFiles(ctx: Ctx, value: unknown, path: Segment[]): BakedFile[] {
   if (!Array.isArray(value)) return [];
-  return value.flatMap((entry, i) => {
-    const file = isObj(entry) ? bakedFile(ctx, entry, child(path, i)) : undefined;
-    return file ? [file] : [];
-  });
+  return value.flatMap((entry, i) => (isObj(entry) ? bakedFiles(ctx, entry, child(path, i)) : []));
 }
 
-function bakedFile(ctx: Ctx, entry: Obj, path: Segment[]): BakedFile | undefined {
+interface Owner {
+  mode?: number;
+  uid: number;
+  gid: number;
+}
+
+function bakedFiles(ctx: Ctx, entry: Obj, path: Segment[]): BakedFile[] {
   const target = isStr(entry.target)
     ? containerPath(ctx, entry.target, child(path, "target"), "the file's target")
     : undefined;
   const body = fileBody(ctx, entry, path);
-  const mode = readMode(ctx, entry.mode, child(path, "mode")) ?? DEFAULT_FILE_MODE;
-  const uid = typeof entry.uid === "number" ? entry.uid : 0;
-  const gid = typeof entry.gid === "number" ? entry.gid : 0;
-  if (target === undefined || body === undefined) return undefined;
-  return { ...body, target, mode, uid, gid };
+  const mode = readMode(ctx, entry.mode, child(path, "mode"));
+  const owner: Owner = {
+    ...(mode !== undefined ? { mode } : {}),
+    uid: typeof entry.uid === "number" ? entry.uid : 0,
+    gid: typeof entry.gid === "number" ? entry.gid : 0,
+  };
+  if (target === undefined || body === undefined) return [];
+  if ("source" in body && statSync(body.source).isDirectory()) {
+    return expandDirectory(ctx, body.source, target, owner, path);
+  }
+  return [{ ...body, target, ...owner, mode: owner.mode ?? DEFAULT_FILE_MODE }];
+}
+
+/** Every regular file under `dir`, sorted; each keeps its own permission bits unless `mode` is given. */
+function expandDirectory(
+  ctx: Ctx,
+  dir: string,
+  target: string,
+  owner: Owner,
+  path: Segment[],
+): BakedFile[] {
+  const files: BakedFile[] = [];
+  for (const rel of (readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const source = join(dir, rel);
+    const stat = lstatSync(source);
+    if (stat.isDirectory()) continue;
+    if (!stat.isFile()) {
+      ctx.problems.error({
+        code: "recipe/unbakeable-file",
+        path: child(path, "source"),
+        message: `\`${rel}\` in the baked directory is ${stat.isSymbolicLink() ? "a symbolic link" : "not a regular file"}`,
+        fix: "replace it with a regular file, or move it out of the directory",
+      });
+      continue;
+    }
+    const mode = owner.mode ?? stat.mode & 0o7777;
+    files.push({
+      source,
+      target: posix.join(target, ...rel.split(sep)),
+      mode,
+      uid: owner.uid,
+      gid: owner.gid,
+    });
+  }
+  if (files.length === 0) {
+    ctx.problems.warn({
+      code: "recipe/empty-directory",
+      path: child(path, "source"),
+      message: "the directory holds no files, so nothing is baked",
+      fix: "add files to it, or remove this entry",
+    });
+  }
+  return files;
 }
 
 function fileBody(
@@ -50,10 +106,8 @@ function fileBody(
       fix: "add `source: ./path/on/the/build/machine` or `content: |` with the text",
     });
   }
-  // TODO(limitation): a baked directory is not expanded into its files yet; list each file.
   const source = existingBuildPath(ctx, entry.source, child(path, "source"), {
-    what: "the file to bake",
-    kind: "file",
+    what: "the file or directory to bake",
     fix: "correct the path; relative paths start at the recipe's directory",
   });
   return source === undefined ? undefined : { source };

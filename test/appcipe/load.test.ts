@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { chmodSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { load, parse } from "./support.js";
+import { parseRecipe } from "../../src/appcipe/load.js";
+import { load, parse, tempDir } from "./support.js";
 
 const seedRecipe = `version: "0.1"
 name: StudioPro
@@ -320,4 +322,37 @@ services:
 `);
   assert.equal(r.services[0]?.healthcheck, null);
   assert.equal(r.services[1]?.healthcheck, null);
+});
+
+test("bakes every file of a directory, keeping each file's permission bits", () => {
+  const dir = tempDir({
+    "conf/nginx.conf": "events {}\n",
+    "conf/sites/app.conf": "server {}\n",
+    "conf/run.sh": "#!/bin/sh\n",
+  });
+  chmodSync(join(dir, "conf/run.sh"), 0o755);
+  chmodSync(join(dir, "conf/nginx.conf"), 0o640);
+  const r = parseRecipe(
+    `version: "0.1"\nname: d\nservices:\n  web:\n    image: nginx:1.27\n    files: [{ source: ./conf, target: /etc/nginx/, uid: 101 }]\n`,
+    join(dir, "appcipe.yml"),
+  );
+  assert.deepEqual(
+    r.recipe?.services[0]?.files.map((f) => [f.target, f.mode.toString(8), f.uid]),
+    [
+      ["/etc/nginx/nginx.conf", "640", 101],
+      ["/etc/nginx/run.sh", "755", 101],
+      ["/etc/nginx/sites/app.conf", "644", 101],
+    ],
+  );
+});
+
+test("refuses to bake a symbolic link found in a directory", () => {
+  const dir = tempDir({ "conf/a.conf": "" });
+  symlinkSync("/etc/passwd", join(dir, "conf/link"));
+  const r = parseRecipe(
+    `version: "0.1"\nname: d\nservices:\n  web:\n    image: nginx:1.27\n    files: [{ source: ./conf, target: /etc/x }]\n`,
+    join(dir, "appcipe.yml"),
+  );
+  assert.equal(r.problems[0]?.code, "recipe/unbakeable-file");
+  assert.match(r.problems[0]?.message ?? "", /`link` .* symbolic link/);
 });

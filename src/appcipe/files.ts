@@ -41,7 +41,10 @@ function bakedFiles(ctx: Ctx, entry: Obj, path: Segment[]): BakedFile[] {
   return [{ ...body, target, ...owner, mode: owner.mode ?? DEFAULT_FILE_MODE }];
 }
 
-/** Every regular file under `dir`, sorted; each keeps its own permission bits unless `mode` is given. */
+/**
+ * Every regular file under `dir`, sorted; each keeps its own permission bits unless `mode` is given.
+ * TODO(limitation): empty directories are not recreated and symbolic links are refused.
+ */
 function expandDirectory(
   ctx: Ctx,
   dir: string,

@@ -101,6 +101,7 @@ function splitSeedMount(text: string): [string, string, boolean] | undefined {
  * A seed `mounts:` entry. A relative host path is kept relative: the runtime resolves it
  * against the executable's directory on the user's machine. It is never made absolute on the
  * build machine, where the seed resolved it, giving a path that does not exist elsewhere.
+ * TODO(limitation): relative host paths are accepted only under `mounts:`, not `volumes:`.
  */
 function seedMount(ctx: Ctx, text: string, path: Segment[]): Mount | undefined {
   const parts = splitSeedMount(text);

@@ -2,6 +2,7 @@ import { Box, Text } from "ink";
 import type { LogLine } from "../events.js";
 import { useTheme } from "../theme.js";
 
+// TODO(limitation): no scrollback; only the newest lines that fit are shown.
 /**
  * The last `height` lines of one service's output, newest at the bottom like a terminal.
  * Lines are cut at the pane's width rather than wrapped so the layout never shifts.

@@ -8,6 +8,7 @@ import { parseTarget } from "../../runtime/kit.js";
 import { log } from "../../util/log.js";
 import type { ConvertResult, WizardPipeline } from "./pipeline.js";
 
+// TODO(limitation): one compose file and from-compose's default options; see docs/limitations.md.
 /** Converts one compose file, with the recipe placed beside it as the wizard writes it. */
 async function convert(file: string): Promise<ConvertResult> {
   const { recipe, diagnostics } = convertProject({

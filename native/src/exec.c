@@ -195,7 +195,9 @@ char **exec_envp(const struct service *s, char *const *extra, const char *home) 
 static int switch_user(const struct service *s, const struct identity *id) {
   /* With a single mapped id, setgroups is denied by the kernel; only the one group exists. */
   if (setgroups(id->group_count, id->groups) < 0 && errno != EPERM)
-    return fail_errno(EXIT_START, SUBID_FIX, "set groups of user %s", s->user);
+    return fail_errno(EXIT_START, SUBID_FIX,
+                      "set groups for user \"%s\" (a group is not mapped in this user namespace)",
+                      s->user);
   if (setresgid(id->gid, id->gid, id->gid) < 0)
     return fail_errno(EXIT_START, SUBID_FIX,
                       "switch to group %u for user \"%s\" (not mapped in this user namespace)",

@@ -79,6 +79,8 @@ static pid_t start(struct lifecycle *sv, size_t i, int scratch) {
                             .exe = sv->cache->exe,
                             .payload_offset = sv->cache->payload_offset,
                             .bind_paths = sv->bind_paths[index],
+                            .out_fd = -1,
+                            .err_fd = -1,
                             .env = sv->app->opts->env};
   char **names = calloc(s->layer_count + 1, sizeof *names);
 

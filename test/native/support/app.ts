@@ -26,7 +26,8 @@ export const testUser = "chefer-test";
 
 /** Why the runtime tests cannot run here, or undefined when they can. */
 export function skipReason(): string | undefined {
-  if (!existsSync(runtimeBin)) return "native/build/chefer-runtime is missing; run `make -C native`";
+  if (!existsSync(runtimeBin))
+    return "native/build/chefer-runtime is missing; run `make -C native`";
   if (process.platform !== "linux") return "the runtime runs on Linux only";
   return undefined;
 }
@@ -121,7 +122,9 @@ export async function buildApp(
 ): Promise<string> {
   const recipe = plainRecipe(
     name,
-    services.map((s) => plainService(s.name, { source: "tar", file: "/dev/null", format: "auto" }, s.over)),
+    services.map((s) =>
+      plainService(s.name, { source: "tar", file: "/dev/null", format: "auto" }, s.over),
+    ),
     { volumes: Object.fromEntries(volumes.map((v) => [v, { name: v }])) },
   );
   const images = new Map(services.map((s) => [s.name, imageOf(s.layers, s.config)]));

@@ -1,8 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runCli } from "../support/cli.js";
+import { repoRoot, runCli } from "../support/cli.js";
 import { writeTestApp } from "../pack/support/app.js";
 import { hostTarget } from "../../src/runtime/kit.js";
 
@@ -30,4 +31,25 @@ test("run reports death by signal n as exit status 128 + n", async () => {
   const app = await appWithRuntime("kill -TERM $$");
   const r = await runCli(["run", app.recipeFile, "--kit-dir", app.kitDir], { cwd: app.dir });
   assert.equal(r.code, 143);
+});
+
+test("run starts the real runtime from kit/ and passes the app's exit status on", async (t) => {
+  const runtime = join(repoRoot, "kit", `chefer-runtime-${hostTarget()}`);
+  if (!existsSync(runtime) || !existsSync("/bin/busybox")) {
+    if (process.env.CI) assert.fail(`needs ${runtime} (make -C native kit) and /bin/busybox`);
+    return t.skip("needs the native runtime in kit/ and /bin/busybox");
+  }
+  const busybox = readFileSync("/bin/busybox");
+  const app = await writeTestApp(
+    [{ "bin/busybox": { exec: busybox }, "bin/sh": { link: "busybox" } }],
+    {
+      env: { WHO: "chefer" },
+    },
+  );
+  const r = await runCli(
+    ["run", app.recipeFile, "--", "/bin/sh", "-c", 'echo "hello $WHO"; exit 5'],
+    { cwd: app.dir },
+  );
+  assert.equal(r.code, 5, r.stderr);
+  assert.match(r.stdout, /hello chefer/);
 });

@@ -7,26 +7,42 @@ import tar from "tar-stream";
 import type { ImageConfigFile } from "../../../src/pack/image.js";
 
 /** Test images made in memory with tar-stream: small, exact, no Docker needed. */
-export type LayerFiles = Record<string, string | Buffer>;
+export type LayerFiles = Record<string, TarEntry>;
 export type Compression = "gzip" | "zstd" | "none";
 
 export function sha256(b: Buffer): string {
   return `sha256:${createHash("sha256").update(b).digest("hex")}`;
 }
 
+/** A tar entry: file content, an executable file, or a symlink. */
+export type TarEntry = Buffer | string | { exec: Buffer } | { link: string };
+
+function entryHeader(name: string, e: TarEntry): Partial<tar.Header> & { name: string } {
+  if (typeof e === "object" && "link" in e) {
+    return { name, type: "symlink", linkname: e.link, mtime: new Date(0), mode: 0o777 };
+  }
+  const mode = typeof e === "object" && "exec" in e ? 0o755 : 0o644;
+  return { name, mtime: new Date(0), mode };
+}
+
+function entryBody(e: TarEntry): Buffer | undefined {
+  if (typeof e === "string") return Buffer.from(e);
+  if (Buffer.isBuffer(e)) return e;
+  return "exec" in e ? e.exec : undefined;
+}
+
 /** Packs entries into a tar in memory (fixed mtime, so the bytes are stable). */
-export async function tarOf(entries: Record<string, Buffer | string>): Promise<Buffer> {
+export async function tarOf(entries: Record<string, TarEntry>): Promise<Buffer> {
   const pack = tar.pack();
   const chunks: Buffer[] = [];
   pack.on("data", (c: unknown) => {
     chunks.push(c as Buffer);
   });
   const ended = new Promise<void>((resolve) => pack.on("end", () => resolve()));
-  for (const [name, content] of Object.entries(entries)) {
-    const body = typeof content === "string" ? Buffer.from(content) : content;
+  for (const [name, e] of Object.entries(entries)) {
     await new Promise<void>((resolve, reject) =>
-      pack.entry({ name, mtime: new Date(0), mode: 0o644 }, body, (e) =>
-        e ? reject(e) : resolve(),
+      pack.entry(entryHeader(name, e), entryBody(e) ?? "", (err) =>
+        err ? reject(err) : resolve(),
       ),
     );
   }

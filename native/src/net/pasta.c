@@ -27,6 +27,7 @@ static int find_in_path(const char *name, char *out, size_t size) {
   return -1;
 }
 
+/* TODO(limitation): without /dev/net/tun or pasta, bridge mode runs with no outbound traffic. */
 static int tun_check(struct net_err *err) {
   int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
   if (fd >= 0) {

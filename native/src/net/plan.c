@@ -67,6 +67,8 @@ static int check_port(const struct net_service *s, const struct net_port *p, str
   return 0;
 }
 
+/* TODO(limitation): the app network is one /24 (253 services); a host network overlapping it
+ * is unreachable from services in bridge mode. */
 int net_plan_check(const struct net_plan *plan, struct net_err *err) {
   if (plan->mode != NET_SHARED && plan->n_services > NET_MAX_SERVICES)
     return net_failx(err, "the app has %zu services; the app network holds at most %d",

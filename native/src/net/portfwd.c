@@ -32,6 +32,8 @@ void pf_log(struct portfwd *pf, const char *fmt, ...) {
   pf->log(pf->log_ctx, msg);
 }
 
+/* TODO(limitation): one synchronous round trip to the helper per upstream socket bounds the
+ * rate of new connections. */
 int pf_upstream_socket(struct portfwd *pf, int type) {
   struct net_err err;
   int fd;
@@ -79,6 +81,8 @@ static const char *proto_name(enum net_proto p) {
   return p == NET_TCP ? "tcp" : "udp";
 }
 
+/* TODO(limitation): ports below 1024 need the host process's privileges (root, or a lowered
+ * net.ipv4.ip_unprivileged_port_start). */
 static int bind_error(const struct pf_listener *l, struct net_err *err) {
   if (errno == EADDRINUSE)
     return net_failx(err,
@@ -123,7 +127,8 @@ static int open_listener(struct pf_listener *l, struct net_err *err) {
   return 0;
 }
 
-/* Shared mode: the service binds the host netns itself, so equal ports need no relay. */
+/* Shared mode: the service binds the host netns itself, so equal ports need no relay.
+ * TODO(limitation): such a port cannot be checked for being busy before the service starts. */
 static int needs_relay(const struct net_plan *plan, const struct pf_listener *l) {
   return plan->mode != NET_SHARED || l->host_port != l->container_port;
 }

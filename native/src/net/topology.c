@@ -108,6 +108,7 @@ static int plug_into_bridge(const char *host_end, int svc_netns, struct net_err 
   return rc;
 }
 
+/* TODO(limitation): IPv4 only; services do not reach each other over IPv6. */
 static int configure_service_side(struct in_addr addr, struct net_err *err) {
   int nl = nl_open(err);
   if (nl < 0)

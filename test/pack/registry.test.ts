@@ -160,3 +160,27 @@ test("references must be pinned, and Docker Hub names expand as Docker expands t
     ["localhost:5000", "a/b", undefined],
   );
 });
+
+test("a second pull by tag asks only for the tag's digest and downloads no blob", async () => {
+  const image = await makeImage([{ a: "1" }, { b: "2" }], { compression: "gzip" });
+  const reg = await startMiniRegistry("team/app", "1.0", [image]);
+  const cache = await tempCache();
+  try {
+    await withEnv(noCreds, () => pullImage(`${reg.host}/team/app:1.0`, "linux/amd64", { cache }));
+    reg.requests.length = 0;
+    const again = await withEnv(noCreds, () =>
+      pullImage(`${reg.host}/team/app:1.0`, "linux/amd64", { cache }),
+    );
+    assert.deepEqual(
+      again.layers.map((l) => l.diffId),
+      image.diffIds,
+    );
+    assert.deepEqual(
+      reg.requests.filter((r) => r.startsWith("GET /v2/")),
+      [],
+    );
+    assert.ok(reg.requests.includes("HEAD /v2/team/app/manifests/1.0"));
+  } finally {
+    await reg.close();
+  }
+});

@@ -12,6 +12,8 @@ export interface TokenRequest {
 export interface MiniRegistry {
   host: string;
   tokenRequests: TokenRequest[];
+  /** Every API request, as "METHOD /path". */
+  requests: string[];
   /** Replaces a blob's bytes as served (to test digest checks). */
   tamper(digest: string, bytes: Buffer): void;
   close(): Promise<void>;
@@ -37,12 +39,14 @@ export async function startMiniRegistry(
   };
   const root = index.manifests[0] as { digest: string; mediaType: string };
   const tokenRequests: TokenRequest[] = [];
+  const requests: string[] = [];
   const server: Server = createServer((req, res) => handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   function handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? "/", `http://${host}`);
+    requests.push(`${req.method} ${url.pathname}`);
     if (url.pathname === "/token") {
       tokenRequests.push({
         authorization: req.headers.authorization,
@@ -75,6 +79,7 @@ export async function startMiniRegistry(
   return {
     host,
     tokenRequests,
+    requests,
     tamper: (digest, bytes) => blobs.set(digest, bytes),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -46,17 +46,23 @@ export interface LayerEntry {
 /** Builds an uncompressed layer tar from entries, in order. */
 export async function makeLayer(entries: LayerEntry[]): Promise<Buffer> {
   const pack = tar.pack();
-  const chunks: Buffer[] = [];
-  pack.on("data", (c: Buffer) => chunks.push(c));
-  const done = new Promise((resolve) => pack.on("end", resolve));
   for (const e of entries) {
     const type = e.type ?? (e.content === undefined ? "directory" : "file");
-    const mode = e.mode ?? (type === "directory" ? 0o755 : 0o644);
-    const header = { ...e, type, mode, uid: e.uid ?? 0, gid: e.gid ?? 0, mtime: new Date(0) };
-    pack.entry(header, e.content ?? undefined);
+    const header: tar.Header = {
+      name: e.name,
+      type,
+      mode: e.mode ?? (type === "directory" ? 0o755 : 0o644),
+      uid: e.uid ?? 0,
+      gid: e.gid ?? 0,
+      linkname: e.linkname,
+      mtime: new Date(0),
+    };
+    if (e.content === undefined) pack.entry(header);
+    else pack.entry(header, e.content);
   }
   pack.finalize();
-  await done;
+  const chunks: Buffer[] = [];
+  for await (const chunk of pack) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
 

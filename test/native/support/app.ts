@@ -54,8 +54,8 @@ export async function makeLayer(entries: LayerEntry[]): Promise<Buffer> {
       mode: e.mode ?? (type === "directory" ? 0o755 : 0o644),
       uid: e.uid ?? 0,
       gid: e.gid ?? 0,
-      linkname: e.linkname,
       mtime: new Date(0),
+      ...(e.linkname === undefined ? {} : { linkname: e.linkname }),
     };
     if (e.content === undefined) pack.entry(header);
     else pack.entry(header, e.content);

@@ -48,7 +48,7 @@ export async function makeLayer(entries: LayerEntry[]): Promise<Buffer> {
   const pack = tar.pack();
   for (const e of entries) {
     const type = e.type ?? (e.content === undefined ? "directory" : "file");
-    const header: tar.Header = {
+    const header: Parameters<typeof pack.entry>[0] = {
       name: e.name,
       type,
       mode: e.mode ?? (type === "directory" ? 0o755 : 0o644),

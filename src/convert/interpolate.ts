@@ -144,11 +144,20 @@ export function interpolateTree(
   path: (string | number)[] = [],
 ): void {
   if (node.kind === "scalar") return interpolateScalar(node, lookup, diags, path);
+  // One path array, pushed and popped: large files have many thousands of values.
   if (node.kind === "seq") {
-    node.items.forEach((item, i) => interpolateTree(item, lookup, diags, [...path, i]));
+    node.items.forEach((item, i) => {
+      path.push(i);
+      interpolateTree(item, lookup, diags, path);
+      path.pop();
+    });
     return;
   }
-  for (const [k, v] of node.entries) interpolateTree(v, lookup, diags, [...path, k]);
+  for (const [k, v] of node.entries) {
+    path.push(k);
+    interpolateTree(v, lookup, diags, path);
+    path.pop();
+  }
 }
 
 function interpolateScalar(
@@ -167,7 +176,7 @@ function interpolateScalar(
     diags.error({
       code: error.kind === "required" ? "compose/required-variable" : "compose/invalid-template",
       at: node.loc,
-      path,
+      path: [...path],
       message: error.message,
       fix:
         error.kind === "required"

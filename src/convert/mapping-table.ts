@@ -780,7 +780,19 @@ export function mappingRow(key: string): MappingRow | undefined {
   return BY_KEY.get(key);
 }
 
+/** Every key some row lies below, e.g. "services.*" and "services.*.ports[]". */
+const PARENTS = new Set(
+  MAPPING.flatMap((r) => {
+    const out: string[] = [];
+    for (let i = 0; i < r.key.length; i++) {
+      if (r.key[i] === ".") out.push(r.key.slice(0, i));
+      if (r.key.startsWith("[].", i)) out.push(r.key.slice(0, i));
+    }
+    return out;
+  }),
+);
+
 /** True when the table has rows below `key`, so the converter looks at its children too. */
 export function hasChildRows(key: string): boolean {
-  return MAPPING.some((r) => r.key.startsWith(`${key}.`) || r.key.startsWith(`${key}[].`));
+  return PARENTS.has(key);
 }

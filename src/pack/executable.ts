@@ -101,43 +101,61 @@ async function copyRuntime(fh: FileHandle, runtime: string): Promise<number> {
   return at;
 }
 
+/** Counts layers written across services, for the "compressing layers 3/12" step. */
+interface LayerCount {
+  step: string;
+  seen: Set<string>;
+  done: number;
+  total: number;
+}
+
 /** Walks services by name and writes each layer and baked file the first time it is used. */
 async function writeBlobs(out: PayloadWriter, manifest: Manifest, o: WriteOptions): Promise<void> {
   const progress = o.progress ?? silentProgress;
   const services = [...o.recipe.services].sort((a, b) => (a.name < b.name ? -1 : 1));
-  const seen = new Set<string>();
   const total = countUniqueLayers(services.map((s) => imageOf(o, s.name)));
-  const step = `compress:${o.target}`;
-  let done = 0;
-  progress({ kind: "step-start", step, label: "compressing layers", total, unit: "items" });
+  const count: LayerCount = { step: `compress:${o.target}`, seen: new Set(), done: 0, total };
+  progress({
+    kind: "step-start",
+    step: count.step,
+    label: "compressing layers",
+    total,
+    unit: "items",
+  });
   for (const service of services) {
     const image = imageOf(o, service.name);
-    const bytesStep = `pack:${o.target}:${service.name}`;
-    progress({
-      kind: "step-start",
-      step: bytesStep,
-      label: `packing ${service.name}`,
-      unit: "bytes",
-    });
-    for (const layer of image.layers) {
-      if (seen.has(layer.diffId)) continue;
-      seen.add(layer.diffId);
-      const where = `${image.origin}: layer ${layer.diffId}`;
-      const onBytes = (n: number) => progress({ kind: "step-progress", step: bytesStep, done: n });
-      const blob = await writeBlob(await layer.open(), out, {
-        level: o.zstdLevel,
-        inFlight: o.inFlight,
-        onBytes,
-      });
-      checkDigest(blob, layer.diffId, where);
-      manifest.blobs.push(toEntry(blob, "layer", out));
-      progress({ kind: "step-progress", step, done: ++done, total });
-    }
-    const fileBlobs = await writeFiles(out, manifest, o, service.files, seen);
-    progress({ kind: "step-end", step: bytesStep, label: `${service.name} packed` });
+    await writeLayers(out, manifest, o, service.name, image, count);
+    const fileBlobs = await writeFiles(out, manifest, o, service.files, count.seen);
     manifest.services.push(resolveService(service, image, fileBlobs));
   }
-  progress({ kind: "step-end", step, label: "layers compressed" });
+  progress({ kind: "step-end", step: count.step, label: "layers compressed" });
+}
+
+/** Writes one service's layers that no earlier service wrote, reporting its bytes. */
+async function writeLayers(
+  out: PayloadWriter,
+  manifest: Manifest,
+  o: WriteOptions,
+  name: string,
+  image: ResolvedImage,
+  count: LayerCount,
+): Promise<void> {
+  const progress = o.progress ?? silentProgress;
+  const step = `pack:${o.target}:${name}`;
+  progress({ kind: "step-start", step, label: `packing ${name}`, unit: "bytes" });
+  let before = 0;
+  for (const layer of image.layers) {
+    if (count.seen.has(layer.diffId)) continue;
+    count.seen.add(layer.diffId);
+    const onBytes = (n: number) => progress({ kind: "step-progress", step, done: before + n });
+    const options = { level: o.zstdLevel, inFlight: o.inFlight, onBytes };
+    const blob = await writeBlob(await layer.open(), out, options);
+    checkDigest(blob, layer.diffId, `${image.origin}: layer ${layer.diffId}`);
+    manifest.blobs.push(toEntry(blob, "layer", out));
+    before += blob.usize;
+    progress({ kind: "step-progress", step: count.step, done: ++count.done, total: count.total });
+  }
+  progress({ kind: "step-end", step, label: `${name} packed` });
 }
 
 function imageOf(o: WriteOptions, name: string): ResolvedImage {

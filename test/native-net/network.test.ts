@@ -18,7 +18,7 @@ import {
   writePlan,
   type Running,
 } from "./support.js";
-import { httpGet, senderPort, tcpTry, udpAsk, udpExchange } from "./probes.js";
+import { httpGet, readThenDrop, senderPort, tcpTry, udpAsk, udpExchange } from "./probes.js";
 import { createSocket } from "node:dgram";
 
 before(() => buildDriver());
@@ -27,6 +27,7 @@ function webRoot(dir: string, who: string): string {
   const root = join(dir, `www-${who}`);
   mkdirSync(root);
   writeFileSync(join(root, "who"), who);
+  writeFileSync(join(root, "big"), Buffer.alloc(16 * 1024 * 1024, who));
   chmodSync(root, 0o755);
   return root;
 }
@@ -133,6 +134,12 @@ for (const who of identities()) {
         first.close();
         second.close();
       }
+    });
+
+    test("keeps relaying after clients drop connections in the middle of a transfer", async () => {
+      for (let i = 0; i < 3; i++) assert.ok((await readThenDrop(ports.tcp, "/big")) > 0);
+      assert.equal(await httpGet(`http://127.0.0.1:${ports.tcp}/who`), "a");
+      assert.equal(run?.code, null);
     });
 
     test("leaves an undeclared port unreachable from the host", async () => {

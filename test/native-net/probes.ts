@@ -67,3 +67,17 @@ export function udpExchange(sock: Socket, port: number, text: string): Promise<s
 export function senderPort(answer: string): string {
   return answer.split(" ")[1] ?? "";
 }
+
+/** Starts a GET of a large file, drops the connection after its first data, and resolves
+ * with how many bytes arrived. */
+export function readThenDrop(port: number, path: string): Promise<number> {
+  return new Promise((resolve) => {
+    const sock = connect({ host: "127.0.0.1", port });
+    sock.on("connect", () => sock.write(`GET ${path} HTTP/1.0\r\n\r\n`));
+    sock.once("data", (d: Buffer) => {
+      sock.resetAndDestroy();
+      resolve(d.length);
+    });
+    sock.on("error", () => resolve(0));
+  });
+}

@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +177,8 @@ struct portfwd *portfwd_open(const struct net_plan *plan, struct net_err *err) {
     return NULL;
   }
   pf->factory_fd = -1;
+  /* splice(2) into a socket whose peer has gone raises SIGPIPE and has no MSG_NOSIGNAL. */
+  signal(SIGPIPE, SIG_IGN);
   pf->udp_idle_ms = PORTFWD_UDP_IDLE_MS;
   pf->last_sweep_ms = pf_now_ms();
 

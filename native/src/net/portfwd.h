@@ -16,7 +16,8 @@ struct portfwd;
 /* Binds every published host port of the plan. Call it before any service starts: a busy
  * or forbidden host port fails here, naming the port and the service. Ports below 1024
  * need the host's privileges, so root should call this before entering the app's user
- * namespace; the listeners keep working inside it. */
+ * namespace; the listeners keep working inside it. Sets SIGPIPE to be ignored in the calling
+ * process, since splice(2) cannot be told not to raise it. */
 struct portfwd *portfwd_open(const struct net_plan *plan, struct net_err *err);
 
 /* Makes upstream sockets through the socket factory (net_app.factory_fd) from now on.

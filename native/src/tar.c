@@ -287,7 +287,11 @@ static int make_hardlink(struct tar_extract *t, int dirfd, const char *name) {
 static int make_whiteout(struct tar_extract *t, int dirfd, const char *name) {
   if (strcmp(name, ".wh..wh..opq") == 0) {
     /* Opaque directory, in the form overlayfs reads with the userxattr option. */
-    if (fsetxattr(dirfd, "user.overlay.opaque", "y", 1, 0) == 0)
+    int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc = fd < 0 ? -1 : fsetxattr(fd, "user.overlay.opaque", "y", 1, 0);
+    if (fd >= 0)
+      close(fd);
+    if (rc == 0)
       return 0;
     return fail_errno(EXIT_ENVIRONMENT, "put the cache on a file system with user xattrs",
                       "extract layer %s: mark %s opaque", t->label, t->e.path);

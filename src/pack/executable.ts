@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, unlinkSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { chmod, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { BakedFile, Recipe } from "../appcipe/types.js";
@@ -8,6 +8,7 @@ import { silentProgress, type ProgressSink } from "../util/progress.js";
 import { CHUNK_SIZE, PayloadWriter, writeBlob, type WrittenBlob } from "./blob-writer.js";
 import { encodeFooter, FOOTER_SIZE, FORMAT_VERSION } from "./footer.js";
 import type { ResolvedImage } from "./image.js";
+import { removeOnInterrupt } from "./interrupt.js";
 import {
   newManifest,
   resolveService,
@@ -45,7 +46,7 @@ export interface WrittenExecutable {
  */
 export async function writeExecutable(o: WriteOptions): Promise<WrittenExecutable> {
   const partial = `${o.out}.partial`;
-  const release = removeOnSignal(partial);
+  const release = removeOnInterrupt(partial);
   let fh: FileHandle | undefined;
   try {
     fh = await open(partial, "w", 0o755);
@@ -226,24 +227,4 @@ async function hashStream(input: Readable): Promise<string> {
   const h = createHash("sha256");
   for await (const chunk of input) h.update(chunk as Buffer);
   return `sha256:${h.digest("hex")}`;
-}
-
-/** Removes the partial file if the process is interrupted, then dies of the same signal. */
-function removeOnSignal(partial: string): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    try {
-      unlinkSync(partial);
-    } catch {
-      // already gone
-    }
-    release();
-    process.kill(process.pid, signal);
-  };
-  const release = () => {
-    process.off("SIGINT", handler);
-    process.off("SIGTERM", handler);
-  };
-  process.once("SIGINT", handler);
-  process.once("SIGTERM", handler);
-  return release;
 }

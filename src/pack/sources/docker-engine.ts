@@ -8,6 +8,7 @@ import type { ImageSource, Platform } from "../../appcipe/types.js";
 import { EnvironmentError, UserError } from "../../util/errors.js";
 import { silentProgress, type ProgressSink } from "../../util/progress.js";
 import type { ResolvedImage } from "../image.js";
+import { removeOnInterrupt } from "../interrupt.js";
 import { readImageFile } from "./local-file.js";
 
 type DockerfileSource = Extract<ImageSource, { source: "dockerfile" }>;
@@ -66,6 +67,11 @@ async function saveAndRead(
   // TODO(limitation): the export is spooled to a temporary file (as large as the image) because
   // `docker save` writes manifest.json last, so layers cannot be matched to diff_ids in flight.
   const dir = await mkdtemp(join(tmpdir(), "chefer-export-"));
+  const release = removeOnInterrupt(dir);
+  const remove = async () => {
+    release();
+    await rm(dir, { recursive: true, force: true });
+  };
   const file = join(dir, "image.tar");
   const step = `export:${ref}`;
   progress({ kind: "step-start", step, label: `exporting ${ref}`, unit: "bytes" });
@@ -74,13 +80,9 @@ async function saveAndRead(
     await pipeline(stream, createWriteStream(file));
     progress({ kind: "step-end", step, label: `${ref} exported` });
     const image = await readImageFile(file, "docker-archive", want);
-    return {
-      ...image,
-      origin: `docker engine ${ref}`,
-      dispose: () => rm(dir, { recursive: true, force: true }),
-    };
+    return { ...image, origin: `docker engine ${ref}`, dispose: remove };
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    await remove();
     throw error instanceof UserError ? error : engineError(error, `export ${ref}`);
   }
 }

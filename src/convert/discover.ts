@@ -43,6 +43,8 @@ export function discoverProject(input: DiscoverInput, diags: Diagnostics): Disco
   return { files, workingDir };
 }
 
+// TODO(limitation): `-f -` (a compose file on stdin) is not read; name a file instead.
+
 /** COMPOSE_FILE lists files separated by COMPOSE_PATH_SEPARATOR, or ':' on Linux. */
 function composeFileEnv(env: Record<string, string | undefined>): string[] {
   const value = env.COMPOSE_FILE;

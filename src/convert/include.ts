@@ -59,6 +59,8 @@ function includeEntries(node: YNode, dir: string, diags: Diagnostics): IncludeEn
   });
 }
 
+// TODO(limitation): remote includes (git URLs, oci://) are not fetched; they fail as a
+// missing file. Check the project out locally and include its path.
 function toEntry(item: YNode, dir: string): IncludeEntry | undefined {
   if (isScalar(item)) {
     const file = text(item);

@@ -33,7 +33,11 @@ function add(schema: Schema, path: string[], entries: Record<string, Schema>): v
   Object.assign(props(schema, path), entries);
 }
 
-/** The current compose spec, as additions to the packaged (older) schema. */
+/**
+ * The current compose spec, as additions to the packaged (older) schema.
+ * TODO(limitation): keys added here are checked for their type only, not their inner shape
+ * (e.g. `develop`, `provider`, `models`); the converter warns about them anyway.
+ */
 export function extendSchema(base: Schema): Schema {
   const s = structuredClone(base);
   delete s.$schema;

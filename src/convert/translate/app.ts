@@ -108,6 +108,16 @@ function networkMode(model: YMap, services: Map<string, YMap>, diags: Diagnostic
     if (!raw || raw === "bridge" || raw === "default") continue;
     const at = keyLoc(node, "network_mode");
     const path = ["services", name, "network_mode"];
+    if (node.entries.has("networks")) {
+      diags.error({
+        code: "compose/network-mode-with-networks",
+        at,
+        path,
+        message: "network_mode and networks cannot be combined, as in docker compose",
+        fix: "remove one of them",
+      });
+      continue;
+    }
     if (raw === "host") hostUsers.push(name);
     else if (raw === "none")
       diags.warn({

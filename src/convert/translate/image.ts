@@ -87,6 +87,7 @@ export function isPinned(ref: string): boolean {
 function fromBuild(ctx: ServiceContext, build: YNode): ImageSource | undefined {
   const contextNode = isScalar(build) ? build : child(build, "context");
   const context = text(contextNode) ?? ctx.workingDir;
+  // TODO(limitation): git and URL build contexts are not fetched; clone them first.
   if (isRemoteContext(context)) {
     errorAt(
       ctx,

@@ -89,6 +89,8 @@ function extraHosts(ctx: ServiceContext): ExtraHost[] {
   return collectHosts(ctx)
     .filter(({ entry, at }) => {
       if (entry.ip !== "host-gateway") return true;
+      // TODO(limitation): the runtime has no address for the machine it runs on, so
+      // host-gateway entries are left out.
       warnAt(
         ctx,
         "compose/extra-host-gateway",

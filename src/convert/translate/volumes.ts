@@ -116,6 +116,8 @@ function translateMount(ctx: ServiceContext, spec: MountSpec, out: MountFields):
 function volumeMount(ctx: ServiceContext, spec: MountSpec, out: MountFields): void {
   let name = spec.source;
   if (!name) {
+    // TODO(limitation): an anonymous volume becomes a named, persistent volume; Docker
+    // would give each new container a fresh one.
     name = uniqueVolumeName(ctx, `${ctx.name}-${spec.target}`);
     warnAt(
       ctx,

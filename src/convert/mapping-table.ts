@@ -160,7 +160,7 @@ export const MAPPING: MappingRow[] = [
     "secrets",
     "changed",
     "a secret with a file or environment source becomes a file baked into the app: it travels inside the executable",
-    "distribute the secret separately and mount it with --keep-bind-mounts, or accept that it is baked in",
+    "to keep it out of the executable, put it in a directory bind-mounted into the service and convert with --keep-bind-mounts",
   ),
   row(
     "secrets.*.external",

@@ -56,7 +56,7 @@ function bakedFile(ctx: ServiceContext, kind: Kind, item: YNode, i: number): Bak
       item.loc,
       [kind, i],
       `secret "${source}" is baked into the executable at ${target}; anyone with the file can read it`,
-      "keep secrets out of the compose file and provide them at run time (e.g. a bind mount kept with --keep-bind-mounts)",
+      "to keep it out of the executable, put it in a directory bind-mounted into the service and convert with --keep-bind-mounts",
     );
   }
   return file;

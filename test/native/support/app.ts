@@ -66,7 +66,22 @@ export async function makeLayer(entries: LayerEntry[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const applets = ["sh", "cat", "echo", "env", "id", "hostname", "ls", "pwd", "sleep", "true"];
+const applets = [
+  "sh",
+  "cat",
+  "echo",
+  "env",
+  "id",
+  "hostname",
+  "ls",
+  "pwd",
+  "sleep",
+  "true",
+  "stat",
+  "touch",
+  "grep",
+  "wc",
+];
 
 /** A layer with busybox (a static binary) and a few applet links, plus users and groups. */
 export async function busyboxLayer(): Promise<Buffer> {

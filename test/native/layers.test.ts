@@ -1,0 +1,184 @@
+/**
+ * Root filesystems as Docker assembles them: whiteouts and opaque directories across layers
+ * (with overlayfs and with the merged copy), hard links, baked files, bind and tmpfs mounts,
+ * the files under /etc and the special file systems. Damaged executables end with a clear
+ * error and leave nothing in the cache that looks complete.
+ */
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  busyboxLayer,
+  buildApp,
+  makeHome,
+  makeLayer,
+  runApp,
+  skipReason,
+  workDir,
+} from "./support/app.js";
+
+const isRoot = process.getuid?.() === 0;
+
+/** Rewrites the manifest of an executable (fixing its hash and the footer), for damage tests. */
+function rewriteManifest(
+  exe: string,
+  out: string,
+  edit: (m: Record<string, unknown>) => void,
+): void {
+  const bytes = readFileSync(exe);
+  const footer = Buffer.from(bytes.subarray(bytes.length - 96));
+  const at = Number(footer.readBigUInt64LE(24));
+  const manifest = JSON.parse(bytes.subarray(at, bytes.length - 96).toString()) as Record<
+    string,
+    unknown
+  >;
+  edit(manifest);
+  const text = Buffer.from(JSON.stringify(manifest));
+  footer.writeBigUInt64LE(BigInt(text.length), 32);
+  createHash("sha256").update(text).digest().copy(footer, 40);
+  footer.writeBigUInt64LE(BigInt(at + text.length + 96), 72);
+  writeFileSync(out, Buffer.concat([bytes.subarray(0, at), text, footer]), { mode: 0o755 });
+}
+
+describe("a service's root filesystem", { skip: skipReason() }, () => {
+  let dir = "";
+  let exe = "";
+  let hostDir = "";
+
+  before(async () => {
+    dir = workDir("layers");
+    hostDir = join(dir, "shared");
+    mkdirSync(hostDir);
+    writeFileSync(join(hostDir, "from-host"), "host file\n");
+    const lower = await makeLayer([
+      { name: "a/" },
+      { name: "a/gone", content: "x" },
+      { name: "a/kept", content: "x" },
+      { name: "b/" },
+      { name: "b/old", content: "x" },
+      { name: "c/" },
+      { name: "c/file", content: "same" },
+      { name: "c/hard", type: "link", linkname: "c/file" },
+    ]);
+    const upper = await makeLayer([
+      { name: "a/" },
+      { name: "a/.wh.gone", content: "" },
+      { name: "b/" },
+      { name: "b/.wh..wh..opq", content: "" },
+      { name: "b/new", content: "x" },
+    ]);
+    exe = await buildApp(dir, "layers", [
+      {
+        name: "main",
+        layers: [await busyboxLayer(), lower, upper],
+        config: { Cmd: ["/bin/true"] },
+        over: {
+          files: [{ target: "/etc/app.conf", content: "baked\n", mode: 0o600, uid: 0, gid: 0 }],
+          mounts: [
+            { type: "bind", source: hostDir, target: "/shared", readOnly: true },
+            { type: "tmpfs", target: "/scratch", size: 1 << 20 },
+          ],
+          extraHosts: [{ host: "host.internal", ip: "10.0.2.2" }],
+        },
+      },
+    ]);
+  });
+
+  const sh = (script: string, env: Record<string, string> = {}) =>
+    runApp(exe, ["--", "/bin/sh", "-c", script], { home: makeHome(dir), env });
+
+  for (const [mode, env, link] of [
+    ["overlayfs", {}, "same"],
+    // TODO(limitation): the merged copy turns a hard link into a second copy of the file.
+    ["a merged copy", { CHEFER_NO_OVERLAY: "1" }, "copied"],
+  ] as const) {
+    it(`applies whiteouts and opaque directories with ${mode}`, async () => {
+      const r = await sh(
+        'ls /a /b; [ "$(stat -c %i /c/file)" = "$(stat -c %i /c/hard)" ] && echo same || echo copied',
+        env,
+      );
+      assert.equal(r.stdout, `/a:\nkept\n\n/b:\nnew\n${link}\n`, r.stderr);
+    });
+  }
+
+  it("places baked files and mounts binds read-only and tmpfs writable", async () => {
+    const r = await sh(
+      "cat /etc/app.conf; stat -c %a /etc/app.conf; cat /shared/from-host; touch /shared/x 2>&1; touch /scratch/x && echo tmpfs-ok",
+    );
+    assert.equal(
+      r.stdout,
+      "baked\n600\nhost file\ntouch: /shared/x: Read-only file system\ntmpfs-ok\n",
+    );
+  });
+
+  it("writes /etc/hosts, /etc/hostname and /etc/resolv.conf and mounts /proc, /dev and a read-only /sys", async () => {
+    const r = await sh(
+      "grep -c host.internal /etc/hosts; cat /etc/hostname; test -s /etc/resolv.conf && echo resolv; cat /proc/1/cmdline | grep -c sh; echo x > /dev/null && echo null; touch /sys/x 2>&1; ls /dev/pts/ptmx",
+    );
+    assert.equal(
+      r.stdout,
+      "1\nmain\nresolv\n1\nnull\ntouch: /sys/x: Read-only file system\n/dev/pts/ptmx\n",
+      r.stderr,
+    );
+  });
+
+  it("never gives a layer's set-uid file to host root", { skip: !isRoot }, async () => {
+    const setuid = await makeLayer([{ name: "su", content: "#!/bin/sh\n", mode: 0o4755 }]);
+    const app = await buildApp(dir, "setuid", [
+      { name: "main", layers: [await busyboxLayer(), setuid], config: { Cmd: ["/bin/true"] } },
+    ]);
+    const home = makeHome(dir);
+    const r = await runApp(app, [], { home });
+    assert.equal(r.code, 0, r.stderr);
+    const layers = join(home, ".cache/chefer/layers");
+    for (const entry of readdirSync(layers).filter((n) => !n.endsWith(".lock"))) {
+      const su = join(layers, entry, "root/su");
+      const st = statSync(su, { throwIfNoEntry: false });
+      if (st) assert.notEqual(st.uid, 0);
+    }
+  });
+
+  it("stops at a frame that decompresses to more than its recorded size", async () => {
+    const bomb = join(dir, "bomb");
+    rewriteManifest(exe, bomb, (m) => {
+      const blobs = m.blobs as { usize: number; frames: { usize: number }[] }[];
+      const blob = blobs.find((b) => (b.frames[0]?.usize ?? 0) > 1000) as (typeof blobs)[0];
+      (blob.frames[0] as { usize: number }).usize -= 1000;
+      blob.usize -= 1000;
+    });
+    const home = makeHome(dir);
+    const r = await runApp(bomb, [], { home });
+    assert.equal(r.code, 5);
+    assert.match(r.stderr, /^error: decompress blob [0-9a-f]{12} frame 0: /m);
+    const layers = readdirSync(join(home, ".cache/chefer/layers"));
+    assert.deepEqual(
+      layers.filter((n) => !n.endsWith(".lock")),
+      [],
+      "no entry is left behind",
+    );
+  });
+
+  it("refuses a damaged frame and leaves no cache entry, then the intact file runs", async () => {
+    const bytes = readFileSync(exe);
+    const payloadAt = Number(bytes.readBigUInt64LE(bytes.length - 96 + 16));
+    const damaged = join(dir, "damaged");
+    const copy = Buffer.from(bytes);
+    copy[payloadAt + 100] = (copy[payloadAt + 100] as number) ^ 0xff;
+    writeFileSync(damaged, copy, { mode: 0o755 });
+    const home = makeHome(dir);
+    const r = await runApp(damaged, [], { home });
+    assert.equal(r.code, 5);
+    assert.match(
+      r.stderr,
+      /^error: verify blob [0-9a-f]{12} frame 0: damaged \(SHA-256 mismatch\)\n {2}fix: /,
+    );
+    const layers = readdirSync(join(home, ".cache/chefer/layers"));
+    assert.deepEqual(
+      layers.filter((n) => !n.endsWith(".lock")),
+      [],
+    );
+    assert.equal((await runApp(exe, [], { home })).code, 0);
+  });
+});

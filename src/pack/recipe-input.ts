@@ -14,7 +14,7 @@ export interface LoadedRecipe {
  * Reads the recipe `chefer build` packs: an appcipe.yml, a directory holding one (default
  * ./appcipe.yml), or a normalized recipe as JSON (what `chefer check --format json` prints).
  */
-export function loadBuildRecipe(path?: string): LoadedRecipe {
+export function readRecipe(path?: string): LoadedRecipe {
   if (path?.endsWith(".json")) return { recipe: readJsonRecipe(resolve(path)), warnings: [] };
   const { recipe, warnings } = loadRecipe(resolveRecipePath(path));
   return { recipe, warnings: sortProblems(warnings).map(formatProblem) };

@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { buildTargets, outputPath } from "../../pack/build-targets.js";
-import { loadBuildRecipe } from "../../pack/recipe-input.js";
+import { readRecipe } from "../../pack/recipe-input.js";
 import { findRuntime, hostTarget, parseTarget, TARGETS, type Target } from "../../runtime/kit.js";
 import { UserError } from "../../util/errors.js";
 import { log } from "../../util/log.js";
@@ -68,7 +68,7 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
   handler: async (args) => {
     const level = checkLevel(args["zstd-level"]);
     const targets = (args.target?.length ? args.target : [hostTarget()]).map(parseTarget);
-    const { recipe, warnings } = loadBuildRecipe(args.path);
+    const { recipe, warnings } = readRecipe(args.path);
     for (const w of warnings) process.stderr.write(`${w}\n`);
     if (args["dry-run"]) return dryRun(recipe.name, targets, args);
     const progress = renderProgress();

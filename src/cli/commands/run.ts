@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import { buildTargets } from "../../pack/build-targets.js";
-import { loadBuildRecipe } from "../../pack/recipe-input.js";
+import { readRecipe } from "../../pack/recipe-input.js";
 import { hostTarget } from "../../runtime/kit.js";
 import { launchExecutable } from "../../runtime/launch.js";
 import { log } from "../../util/log.js";
@@ -36,7 +36,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   handler: async (args) => {
     const level = checkLevel(args["zstd-level"]);
     const target = hostTarget();
-    const { recipe, warnings } = loadBuildRecipe(args.path);
+    const { recipe, warnings } = readRecipe(args.path);
     for (const w of warnings) process.stderr.write(`${w}\n`);
     const progress = renderProgress();
     let path: string;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join } from "node:path";
@@ -36,6 +37,15 @@ function fetchPlan(dir: string, mode: string, gateway: string, port: number): st
   ]);
 }
 
+/** Whether the host's own resolver answers (with NXDOMAIN for a name that cannot exist). */
+function hostResolverAnswers(): boolean {
+  const r = spawnSync(busybox, ["nslookup", "chefer-test.invalid"], {
+    encoding: "utf8",
+    timeout: 5000,
+  });
+  return /NXDOMAIN/.test(r.stdout + r.stderr);
+}
+
 const gateway = defaultGateway();
 
 for (const who of identities()) {
@@ -62,6 +72,24 @@ for (const who of identities()) {
         if (off) return t.skip(`pasta cannot run here: ${off[1]}`);
         assert.match(run.stdout, /^outbound on$/m, run.stderr);
         assert.equal(await waitForFile(join(dir, "out")), "from the host");
+      } finally {
+        await run.stop();
+      }
+    });
+
+    test("resolves outside names through pasta's DNS forwarder in bridge mode", async (t) => {
+      if (!hostResolverAnswers()) return t.skip("the host's resolver does not answer");
+      const dir = scratch();
+      const out = join(dir, "out");
+      const script = `${busybox} nslookup chefer-test.invalid > ${out} 2>&1; exec sleep 1000`;
+      const plan = writePlan(dir, "bridge", [{ name: "client", argv: shellArgs(script) }]);
+      const run = await runDriver(who, plan);
+      try {
+        const off = /^outbound off: (.*)$/m.exec(run.stdout);
+        if (off) return t.skip(`pasta cannot run here: ${off[1]}`);
+        const answer = (await waitForFile(out, 8000)) ?? "";
+        assert.match(answer, /^Server:\s+169\.254\.1\.1$/m);
+        assert.match(answer, /NXDOMAIN/);
       } finally {
         await run.stop();
       }

@@ -1,4 +1,5 @@
 #include "pasta.h"
+#include "resolv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -61,10 +62,16 @@ static void exec_pasta(const char *path, int netns_fd) {
   snprintf(ns, sizeof ns, "/proc/self/fd/%d", netns_fd);
   fcntl(netns_fd, F_SETFD, 0);
   prctl(PR_SET_PDEATHSIG, SIGTERM);
+  /* The forwarder ignores SIGPIPE, and pasta refuses to start with an ignored signal
+   * ("Couldn't install signal handlers", passt 2023-03). */
+  signal(SIGPIPE, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
 
   execl(path, "pasta", "--foreground", "--quiet", "--config-net", "--netns", ns, "--ns-ifname",
-        PASTA_IFNAME, "--runas", "0:0", "--tcp-ports", "none", "--udp-ports", "none", "--tcp-ns",
-        "none", "--udp-ns", "none", (char *)NULL);
+        PASTA_IFNAME, "--dns-forward", NET_DNS_FORWARD, "--runas", "0:0", "--tcp-ports", "none",
+        "--udp-ports", "none", "--tcp-ns", "none", "--udp-ns", "none", (char *)NULL);
   _exit(127);
 }
 

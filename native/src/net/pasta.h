@@ -11,8 +11,6 @@
 
 #include "net.h"
 
-/* TODO(limitation): /etc/resolv.conf is left to the runtime; resolvers on the host's
- * loopback (127.0.0.53) are not reachable through pasta. */
 #define PASTA_IFNAME "ext0"
 
 struct pasta {

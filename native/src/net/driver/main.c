@@ -2,10 +2,12 @@
 #include <string.h>
 
 #include "../hosts.h"
+#include "../resolv.h"
 #include "driver.h"
 
 static int usage(void) {
-  fprintf(stderr, "usage: net-driver run PLAN | hosts PLAN SERVICE | udp-echo PORT\n");
+  fprintf(stderr, "usage: net-driver run PLAN | hosts PLAN SERVICE | resolv MODE on|off HOSTFILE | "
+                  "udp-echo PORT\n");
   return 2;
 }
 
@@ -35,11 +37,35 @@ static int cmd_hosts(const char *plan_path, const char *service) {
   return 1;
 }
 
+/* `resolv MODE on|off HOSTFILE`: prints the resolv.conf services would see. */
+static int cmd_resolv(const char *mode, const char *outbound, const char *host_path) {
+  static char host[16384], out[16384];
+  struct net_err err;
+  enum net_mode m = strcmp(mode, "shared") == 0     ? NET_SHARED
+                    : strcmp(mode, "internal") == 0 ? NET_INTERNAL
+                                                    : NET_BRIDGE;
+  FILE *f = fopen(host_path, "re");
+  if (!f) {
+    net_fail(&err, "open %s", host_path);
+    return fail(&err);
+  }
+  host[fread(host, 1, sizeof host - 1, f)] = '\0';
+  fclose(f);
+
+  long len = net_resolv_render(m, strcmp(outbound, "on") == 0, host, out, sizeof out, &err);
+  if (len < 0)
+    return fail(&err);
+  fwrite(out, 1, (size_t)len, stdout);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "run") == 0)
     return cmd_run(argv[2]);
   if (argc == 4 && strcmp(argv[1], "hosts") == 0)
     return cmd_hosts(argv[2], argv[3]);
+  if (argc == 5 && strcmp(argv[1], "resolv") == 0)
+    return cmd_resolv(argv[2], argv[3], argv[4]);
   if (argc == 3 && strcmp(argv[1], "udp-echo") == 0)
     return cmd_udp_echo(argv[2]);
   return usage();

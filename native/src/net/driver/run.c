@@ -14,6 +14,7 @@
 #include "../hosts.h"
 #include "../pasta.h"
 #include "../portfwd.h"
+#include "../resolv.h"
 #include "../topology.h"
 #include "driver.h"
 
@@ -41,21 +42,25 @@ static void log_debug(void *ctx, const char *msg) {
     fprintf(stderr, "net-driver: debug: %s\n", msg);
 }
 
-/* The service's view of names: its own mount namespace with the generated file over
- * /etc/hosts, and its own UTS namespace with its hostname. */
+/* The service's view of names: its own mount namespace with the generated files over
+ * /etc/hosts and /etc/resolv.conf, and its own UTS namespace with its hostname. */
 static int isolate_names(struct run *r, size_t i, struct net_err *err) {
   const struct net_service *s = &r->pf.plan.services[i];
-  char path[128];
+  char hosts[128], resolv[128];
 
-  snprintf(path, sizeof path, "%s/hosts-%zu", r->workdir, i);
-  if (net_hosts_write(&r->pf.plan, i, path, err))
+  snprintf(hosts, sizeof hosts, "%s/hosts-%zu", r->workdir, i);
+  snprintf(resolv, sizeof resolv, "%s/resolv-%zu", r->workdir, i);
+  if (net_hosts_write(&r->pf.plan, i, hosts, err) ||
+      net_resolv_write(r->pf.plan.mode, r->outbound, "/etc/resolv.conf", resolv, err))
     return -1;
   if (unshare(CLONE_NEWNS | CLONE_NEWUTS) < 0)
     return net_fail(err, "unshare mount and uts");
   if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
     return net_fail(err, "make / private");
-  if (mount(path, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
+  if (mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) < 0)
     return net_fail(err, "bind /etc/hosts");
+  if (mount(resolv, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0)
+    return net_fail(err, "bind /etc/resolv.conf");
 
   const char *host = s->hostname ? s->hostname : s->name;
   if (sethostname(host, strlen(host)) < 0)
@@ -88,6 +93,7 @@ static void run_service(struct run *r, size_t i, int status_fd) {
   struct net_err err = {""};
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   signal(SIGTERM, SIG_DFL);
+  signal(SIGPIPE, SIG_DFL); /* ignored by the forwarder; services expect the default */
 
   int rc = isolate_names(r, i, &err);
   if (!rc)
@@ -208,6 +214,8 @@ static void teardown(struct run *r) {
   for (size_t i = 0; i < r->pf.plan.n_services; i++) {
     char path[128];
     snprintf(path, sizeof path, "%s/hosts-%zu", r->workdir, i);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/resolv-%zu", r->workdir, i);
     unlink(path);
   }
   rmdir(r->workdir);

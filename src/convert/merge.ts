@@ -15,7 +15,7 @@ import {
   type YNode,
 } from "./node.js";
 
-type Rule = "replace" | "map" | "unique" | "logging" | "build";
+type Rule = "replace" | "map" | "unique" | "logging" | "build" | "hosts";
 
 /** Rules by path inside a service; `*` matches any key. Everything else uses the default. */
 const SERVICE_RULES: Record<string, Rule> = {
@@ -52,7 +52,8 @@ const SERVICE_RULES: Record<string, Rule> = {
   tmpfs: "unique",
   env_file: "unique",
   label_file: "unique",
-  extra_hosts: "unique",
+  extra_hosts: "hosts",
+  "ulimits.*": "replace",
   "networks.*.aliases": "unique",
   "build.tags": "unique",
   "build.platforms": "unique",
@@ -61,6 +62,7 @@ const SERVICE_RULES: Record<string, Rule> = {
 function ruleFor(path: string[]): Rule | undefined {
   const exact = SERVICE_RULES[path.join(".")];
   if (exact) return exact;
+  if (path.length === 2) return SERVICE_RULES[`${path[0]}.*`];
   if (path.length === 3) return SERVICE_RULES[`${path[0]}.*.${path[2]}`];
   return undefined;
 }
@@ -129,6 +131,8 @@ function mergeAt(path: string[], base: YNode | undefined, over: YNode): YNode {
       return mergeLogging(path, base, over);
     case "build":
       return mergeMaps(path, buildMap(base), buildMap(over), true);
+    case "hosts":
+      return mergeUnique(path, hostList(base), hostList(over));
   }
   if (isMap(base) && isMap(over)) return mergeMaps(path, base, over, true);
   if (isSeq(base) && isSeq(over)) return mergeUnique(path, base, over);
@@ -164,6 +168,17 @@ export function toMap(node: YNode): YMap {
     out.keyLocs.set(key, item.loc);
   }
   return out;
+}
+
+/** extra_hosts as `host=ip` entries, whichever form was written, so both forms append. */
+function hostList(node: YNode): YNode {
+  if (!isMap(node)) return node;
+  const items: YNode[] = [];
+  for (const [host, value] of node.entries) {
+    const ips = isSeq(value) ? value.items : [value];
+    for (const ip of ips) items.push(scalar(`${host}=${text(ip) ?? ""}`, ip.loc));
+  }
+  return { kind: "seq", items, loc: node.loc };
 }
 
 function buildMap(node: YNode): YMap {

@@ -77,6 +77,8 @@ async function throughput(dir: string): Promise<BenchRow[]> {
     ? timeShell(`docker -H ${dockerHost} save ${tag} | zstd -q -T0 -${level} > ${out}`, out)
     : timeShell(`cat ${layerFile}/* | zstd -q -T0 -${level} > ${out}`, out);
   const baseName = viaDocker ? `docker save | zstd -T0 -${level}` : `zstd -T0 -${level}`;
+  if (viaDocker)
+    execFileSync("docker", ["-H", dockerHost as string, "rmi", tag], { stdio: "ignore" });
   const mbs = (s: number) => layerBytes / MIB / s;
   return [
     {

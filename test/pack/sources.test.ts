@@ -1,4 +1,4 @@
-import { before, test } from "node:test";
+import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -56,6 +56,10 @@ before(() => {
     "{{.Digest}}",
     `docker://${services.registry}/chefer-test/busybox:1`,
   ]).trim();
+});
+
+after(() => {
+  if (services.docker) docker("rmi", "-f", tag, "chefer-build/box:latest");
 });
 
 async function pack(name: string, image: ImageSource, options: { cacheDir?: string } = {}) {

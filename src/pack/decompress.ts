@@ -67,6 +67,7 @@ async function* unzstd(input: Readable, where: string): AsyncGenerator<Buffer> {
     child.on("error", (e) => reject(zstdMissing(e)));
     child.on("close", (code) => resolve(code));
   });
+  exited.catch(() => {}); // awaited below; this only covers a consumer that stops early
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const pumping = pipeline(input, child.stdin).catch(() => child.kill());

@@ -7,6 +7,7 @@ import { buildCommand } from "./build.js";
 import { inspectCommand } from "./inspect.js";
 import { runCommand } from "./run.js";
 import { wizardCommand } from "./wizard.js";
+import { doctorCommand } from "./doctor.js";
 
 /** Every command the CLI offers, in the order `chefer --help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,4 +20,5 @@ export const commands: CommandModule<any, any>[] = [
   inspectCommand,
   runCommand,
   wizardCommand,
+  doctorCommand,
 ];

@@ -41,7 +41,8 @@ static void run_holder(const struct net_plan *plan, int sock) {
 
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   int rc = setup_app_netns(plan, &err);
-  if (send(sock, err.msg, strlen(err.msg) + 1, MSG_NOSIGNAL) < 0 || rc)
+  const char *msg = rc ? err.msg : "";
+  if (send(sock, msg, strlen(msg) + 1, MSG_NOSIGNAL) < 0 || rc)
     _exit(1);
 
   sockfactory_serve(sock);
@@ -100,8 +101,10 @@ static int plug_into_bridge(const char *host_end, int svc_netns, struct net_err 
     return -1;
 
   int rc = nl_add_veth(nl, host_end, NET_SERVICE_IFNAME, svc_netns, err);
-  if (rc && errno == EEXIST && nl_del_link(nl, host_end, err) == 0)
+  if (rc && errno == EEXIST && nl_del_link(nl, host_end, err) == 0) {
+    err->msg[0] = '\0';
     rc = nl_add_veth(nl, host_end, NET_SERVICE_IFNAME, svc_netns, err);
+  }
   if (!rc)
     rc = nl_link_up(nl, host_end, NET_BRIDGE_NAME, err);
   close(nl);

@@ -70,6 +70,8 @@ static int parse_service_line(struct plan_service *s, const char *key, char *res
     s->net.hostname = strdup(rest);
   else if (strcmp(key, "alias") == 0 && s->net.n_aliases < PF_MAX_ITEMS)
     s->aliases[s->net.n_aliases++] = strdup(rest);
+  else if (strcmp(key, "restart") == 0)
+    s->restarts = atoi(rest);
   else if (strcmp(key, "extra") == 0)
     return parse_extra(s, rest, err);
   else if (strcmp(key, "port") == 0)

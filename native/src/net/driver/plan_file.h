@@ -7,7 +7,8 @@
  *   alias NAME
  *   extra HOST IP
  *   port tcp|udp HOST_IP HOST[-END] CONTAINER[-END]
- *   arg WORD                  one argv word per line, taken verbatim */
+ *   arg WORD                  one argv word per line, taken verbatim
+ *   restart N                 start the service again when it exits, up to N times */
 #ifndef CHEFER_NET_PLAN_FILE_H
 #define CHEFER_NET_PLAN_FILE_H
 
@@ -23,6 +24,7 @@ struct plan_service {
   struct net_port ports[PF_MAX_ITEMS];
   char *argv[PF_MAX_ITEMS + 1];
   size_t argc;
+  int restarts;
 };
 
 struct plan_file {

@@ -36,6 +36,10 @@ static void on_stop(int sig) {
   stopping = 1;
 }
 
+static void on_child(int sig) {
+  (void)sig;
+}
+
 static void log_debug(void *ctx, const char *msg) {
   (void)ctx;
   if (getenv("CHEFER_DEBUG"))
@@ -100,7 +104,8 @@ static void run_service(struct run *r, size_t i, int status_fd) {
     rc = net_service_join(&r->app, &r->pf.plan, i, &err);
   if (!rc && unshare(CLONE_NEWPID) < 0)
     rc = net_fail(&err, "create a pid namespace");
-  if (write(status_fd, err.msg, strlen(err.msg) + 1) < 0 || rc)
+  const char *msg = rc ? err.msg : "";
+  if (write(status_fd, msg, strlen(msg) + 1) < 0 || rc)
     _exit(1);
   close(status_fd);
   exec_service(r, i);
@@ -191,16 +196,28 @@ static void report_ready(struct run *r) {
   fflush(stdout);
 }
 
+/* A service that exits loses its pasta too (pasta holds the old netns open, so it would
+ * not go by itself); a restart joins the app network again, at the same address. */
+static void service_exited(struct run *r, size_t i, int status) {
+  struct net_err err;
+  fprintf(stderr, "net-driver: service %s exited (status %d)\n", r->pf.plan.services[i].name,
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  r->pids[i] = 0;
+  pasta_stop(&r->pastas[i]);
+
+  if (stopping || r->pf.services[i].restarts-- <= 0)
+    return;
+  if (start_service(r, i, &err))
+    fprintf(stderr, "net-driver: error: restart %s: %s\n", r->pf.plan.services[i].name, err.msg);
+}
+
 static void reap(struct run *r) {
   int status;
   pid_t pid;
   while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
     for (size_t i = 0; i < r->pf.plan.n_services; i++)
-      if (r->pids[i] == pid) {
-        fprintf(stderr, "net-driver: service %s exited (status %d)\n", r->pf.plan.services[i].name,
-                WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-        r->pids[i] = 0;
-      }
+      if (r->pids[i] == pid)
+        service_exited(r, i, status);
 }
 
 static void teardown(struct run *r) {
@@ -231,6 +248,9 @@ int cmd_run(const char *plan_path) {
     r.pastas[i].pid = -1;
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
+  /* A handler (not SIG_IGN) makes SIGCHLD interrupt epoll_wait, so exits are seen at once. */
+  struct sigaction chld = {.sa_handler = on_child};
+  sigaction(SIGCHLD, &chld, NULL);
   snprintf(r.workdir, sizeof r.workdir, "/tmp/chefer-net-XXXXXX");
   if (plan_file_read(plan_path, &r.pf, &err) || !mkdtemp(r.workdir)) {
     fprintf(stderr, "net-driver: error: %s\n", err.msg);

@@ -4,7 +4,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ImageSource } from "../../src/appcipe/types.js";
-import { buildExecutable, plainRecipe, plainService } from "../../src/pack/index.js";
+import {
+  buildExecutable,
+  plainRecipe,
+  plainService,
+  readExecutable,
+} from "../../src/pack/index.js";
+import { readBlob } from "../../src/pack/blob-reader.js";
+import { indexTar } from "../../src/pack/sources/tar-index.js";
 import { runCli } from "../support/cli.js";
 import { need, services, sh } from "./support/services.js";
 
@@ -182,4 +189,29 @@ test("names unknown tags, unpinned references and images missing from the engine
     pack("absent", { source: "docker", ref: "chefer-test/absent:1" }),
     /the Docker engine has no image chefer-test\/absent:1/,
   );
+});
+
+test("a Dockerfile build honours the target stage and build args", async (t) => {
+  if (!need(t, "docker")) return;
+  const ctx = join(work, "ctx");
+  writeFileSync(
+    join(ctx, "Staged.dockerfile"),
+    "FROM scratch AS one\nARG SRC\nCOPY ${SRC} /from-arg\nFROM scratch AS two\nCOPY bin/ /bin/\n",
+  );
+  const image: ImageSource = {
+    source: "dockerfile",
+    context: ctx,
+    file: "Staged.dockerfile",
+    buildArgs: { SRC: "hello.txt" },
+    target: "one",
+  };
+  const built = await pack("staged", image);
+  const layers = built.manifest.services[0]?.layers ?? [];
+  assert.equal(layers.length, 1);
+  const tarPath = join(work, "staged-layer.tar");
+  const parts: Buffer[] = [];
+  for await (const b of readBlob(await readExecutable(built.path), layers[0] as string))
+    parts.push(b);
+  writeFileSync(tarPath, Buffer.concat(parts));
+  assert.deepEqual([...(await indexTar(tarPath)).keys()], ["from-arg"]);
 });

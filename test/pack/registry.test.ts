@@ -7,6 +7,7 @@ import type { Platform } from "../../src/appcipe/types.js";
 import { BlobCache } from "../../src/pack/blob-cache.js";
 import { pullImage } from "../../src/pack/sources/registry.js";
 import { parseRegistryRef } from "../../src/pack/sources/reference.js";
+import { RegistryClient } from "../../src/pack/sources/registry-client.js";
 import { makeImage } from "./support/images.js";
 import { startMiniRegistry } from "./support/mini-registry.js";
 
@@ -183,4 +184,17 @@ test("a second pull by tag asks only for the tag's digest and downloads no blob"
   } finally {
     await reg.close();
   }
+});
+
+test("uses plain http only for loopback registries and those named insecure", () => {
+  const base = (ref: string, insecure?: string[]) =>
+    new RegistryClient(parseRegistryRef(ref), { insecureRegistries: insecure }).base;
+  assert.equal(base("127.0.0.1:5000/a:1"), "http://127.0.0.1:5000/v2/a");
+  assert.equal(base("localhost/a:1"), "http://localhost/v2/a");
+  assert.equal(base("registry.lan:5000/a:1"), "https://registry.lan:5000/v2/a");
+  assert.equal(
+    base("registry.lan:5000/a:1", ["registry.lan:5000"]),
+    "http://registry.lan:5000/v2/a",
+  );
+  assert.equal(base("redis:7"), "https://registry-1.docker.io/v2/library/redis");
 });

@@ -24,7 +24,8 @@ export function insecureFromEnv(): string[] {
 export class RegistryClient {
   private authorization: string | undefined;
   private credentials: Credentials | undefined | null = null;
-  private readonly base: string;
+  /** The repository's API root, http or https. */
+  readonly base: string;
 
   constructor(
     readonly ref: RegistryRef,

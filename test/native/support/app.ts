@@ -106,12 +106,16 @@ function diffId(layer: Buffer): string {
 }
 
 /** A resolved image around in-memory layers, as the packer's image sources produce. */
-export function imageOf(layers: Buffer[], config: ImageRunConfig = {}): ResolvedImage {
+export function imageOf(
+  layers: Buffer[],
+  config: ImageRunConfig = {},
+  arch: "amd64" | "arm64" = "amd64",
+): ResolvedImage {
   return {
     origin: "test image",
-    platform: "linux/amd64",
+    platform: `linux/${arch}`,
     config: {
-      architecture: "amd64",
+      architecture: arch,
       os: "linux",
       config,
       rootfs: { type: "layers", diff_ids: layers.map(diffId) },
@@ -140,6 +144,10 @@ export async function buildApp(
   name: string,
   services: TestService[],
   volumes: string[] = [],
+  target: { name: "x86_64-linux" | "aarch64-linux"; runtime: string } = {
+    name: "x86_64-linux",
+    runtime: runtimeBin,
+  },
 ): Promise<string> {
   const recipe = plainRecipe(
     name,
@@ -148,9 +156,10 @@ export async function buildApp(
     ),
     { volumes: Object.fromEntries(volumes.map((v) => [v, { name: v }])) },
   );
-  const images = new Map(services.map((s) => [s.name, imageOf(s.layers, s.config)]));
+  const arch = target.name === "x86_64-linux" ? "amd64" : "arm64";
+  const images = new Map(services.map((s) => [s.name, imageOf(s.layers, s.config, arch)]));
   const out = join(dir, name);
-  await buildExecutable({ recipe, target: "x86_64-linux", runtime: runtimeBin, out, images });
+  await buildExecutable({ recipe, target: target.name, runtime: target.runtime, out, images });
   return out;
 }
 

@@ -100,6 +100,7 @@ function castScalar(
   if (typeof node.value !== "string") return;
   const value = convert(node.value, cast);
   if (value !== undefined) {
+    if (cast === "bool" && !/^(true|false)$/i.test(node.value)) warnLegacy(node, path, diags);
     node.value = value;
     return;
   }
@@ -109,6 +110,18 @@ function castScalar(
     path,
     message: `"${node.value}" is not ${cast === "bool" ? "a boolean" : "a number"}`,
     fix: cast === "bool" ? "write true or false" : "write a number",
+  });
+}
+
+/** YAML 1.1 spelled booleans as yes, no, on, off; Compose still reads them, and warns. */
+function warnLegacy(node: YScalar, path: (string | number)[], diags: Diagnostics): void {
+  const wanted = convert(String(node.value), "bool") ? "true" : "false";
+  diags.warn({
+    code: "compose/legacy-boolean",
+    at: node.loc,
+    path,
+    message: `"${String(node.value)}" is read as ${wanted}, as YAML 1.1 did; YAML 1.2 no longer treats it as a boolean`,
+    fix: `write ${wanted}`,
   });
 }
 

@@ -147,7 +147,7 @@ export const MAPPING: MappingRow[] = [
   row(
     "configs.*.external",
     "error",
-    "an external config lives in a Docker engine the app will not have",
+    "an external config lives in a Docker engine the app will not have; a service that uses one is an error",
     "give the config a file, content or environment source",
   ),
   row("configs.*.file", "translated", "the source of the baked file"),
@@ -165,7 +165,7 @@ export const MAPPING: MappingRow[] = [
   row(
     "secrets.*.external",
     "error",
-    "an external secret lives in a Docker engine the app will not have",
+    "an external secret lives in a Docker engine the app will not have; a service that uses one is an error",
     "give the secret a file or environment source",
   ),
   row("secrets.*.file", "translated", "the source of the baked file"),

@@ -92,6 +92,12 @@ export function truthy(node: YNode | undefined): boolean {
   );
 }
 
+/** `external: true`, or the legacy `external: {name: ...}` form that implies it. */
+export function isExternal(def: YNode | undefined): boolean {
+  const ext = child(def, "external");
+  return truthy(ext) || isMap(ext);
+}
+
 /** A deep copy, so a base service reused by extends is never changed through its clone. */
 export function clone<T extends YNode>(node: T): T {
   if (node.kind === "scalar") return { ...node };

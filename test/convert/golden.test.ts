@@ -7,7 +7,7 @@ import { convertProject, type ConvertOptions } from "../../src/convert/index.js"
 import { formatDiagnostic, type Diagnostic } from "../../src/convert/diagnostics.js";
 import { recipeText } from "../../src/convert/output.js";
 import { UserError } from "../../src/util/errors.js";
-import { corpusDir, needShared } from "./support.js";
+import { corpusDir, fixturesDir, needShared } from "./support.js";
 
 const goldenDir = fileURLToPath(new URL("../golden/convert", import.meta.url));
 const update = process.env.UPDATE_GOLDEN === "1";
@@ -63,6 +63,13 @@ for (const project of CORPUS) {
     compare(`corpus/${project.split("/").pop() as string}`, render({ cwd: dir }, dir));
   });
 }
+
+test("converts compose-go's full example as the golden files say", (t) => {
+  const dir = join(fixturesDir, "loader");
+  if (!needShared(t, dir)) return;
+  const env = { HOME: "/home/user", QUX: "qux_from_environment", FOO: "foo_from_environment" };
+  compare("full-example", render({ cwd: dir, files: ["full-example.yml"], env }, dir));
+});
 
 const casesDir = join(goldenDir, "cases");
 for (const name of existsSync(casesDir) ? readdirSync(casesDir).sort() : []) {

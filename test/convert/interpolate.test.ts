@@ -73,3 +73,65 @@ for (const [template, message] of REQUIRED) {
 test("reports every variable read while unset, but not those with a default", () => {
   assert.deepEqual(substitute("$A ${B} ${C:-x} ${D-y} ${E:+z}", lookup).unset, ["A", "B"]);
 });
+
+// Cases from compose-go interpolation_test.go, with no variable set.
+const NOTHING_SET: [string, string][] = [
+  ["{{{ ${FOO:-foo_} }}}", "{{{ foo_ }}}"],
+  ["{{{ ${FOO:-foo-bar-value} }}}", "{{{ foo-bar-value }}}"],
+  ["{{{ ${FOO:-foo?bar?value} }}}", "{{{ foo?bar?value }}}"],
+  ["{{{ ${FOO:-foo:?bar:?value} }}}", "{{{ foo:?bar:?value }}}"],
+  ["{{{ ${FOO:-foo} ${BAR:-DEFAULT_VALUE} }}}", "{{{ foo DEFAULT_VALUE }}}"],
+  ["{{{ ${BAR} }}}", "{{{  }}}"],
+  ["${FOO:-baz} }}}", "baz }}}"],
+  ["${FOO-baz} }}}", "baz }}}"],
+  ["${FOO:-${BAR:-${ZOT:-qix}}}", "qix"],
+  ["${FOO:-${BAR:-x}_test_${BAR:-y}}", "x_test_y"],
+  ["${FOO:-${BAR:-x}_test}", "x_test"],
+  ["${FOO:-${BAR:-${ZOT:-x}}_test}", "x_test"],
+];
+
+for (const [template, expected] of NOTHING_SET) {
+  test(`with nothing set, substitutes ${JSON.stringify(template)} to ${JSON.stringify(expected)}`, () => {
+    assert.equal(substitute(template, () => undefined).value, expected);
+  });
+}
+
+const NOTHING_SET_ERRORS: [string, string][] = [
+  ["{{{ ${FOO:?foo_} }}}", "foo_"],
+  ["{{{ ${FOO:?foo-bar-value} }}}", "foo-bar-value"],
+  ["{{{ ${FOO:?foo} ${BAR:-DEFAULT_VALUE} }}}", "foo"],
+  ["${FOO:?foo} ${BAR:?bar}", "foo"],
+  ["${FOO:?baz} }}}", "baz"],
+  ["${FOO?baz} }}}", "baz"],
+];
+
+for (const [template, reason] of NOTHING_SET_ERRORS) {
+  test(`with nothing set, ${JSON.stringify(template)} fails with the reason ${JSON.stringify(reason)}`, () => {
+    assert.throws(() => substitute(template, () => undefined), {
+      message: `required variable FOO is missing a value: ${reason}`,
+    });
+  });
+}
+
+const SOME_SET: Record<string, string> = {
+  USER: "jenny",
+  FOO: "bar",
+  count: "5",
+  REQUIRED: "true",
+};
+
+const WITH_VALUES: [string, string][] = [
+  ["{{{ ${FOO:-foo_} }}}", "{{{ bar }}}"],
+  ["{{{ ${FOO:-foo} ${BAR:-DEFAULT_VALUE} }}}", "{{{ bar DEFAULT_VALUE }}}"],
+  ["{{{ ${FOO:-foo} ${USER:-bar} }}}", "{{{ bar jenny }}}"],
+  ["{{{ ${USER} }}}", "{{{ jenny }}}"],
+  ["${FOO-baz} }}}", "bar }}}"],
+  ["example:${USER}", "example:jenny"],
+  ["$FOO:/target", "bar:/target"],
+];
+
+for (const [template, expected] of WITH_VALUES) {
+  test(`with values, substitutes ${JSON.stringify(template)} to ${JSON.stringify(expected)}`, () => {
+    assert.equal(substitute(template, (k) => SOME_SET[k]).value, expected);
+  });
+}

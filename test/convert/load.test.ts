@@ -378,3 +378,16 @@ test("YAML syntax errors are located and never thrown as bugs", (t) => {
   assert.equal(e.problems[0]?.code, "compose/yaml-syntax");
   assert.ok((e.problems[0]?.location?.line ?? 0) >= 3);
 });
+
+test("YAML 1.1 booleans such as yes are still read as booleans, with a warning", (t) => {
+  const dir = project(t, {
+    "compose.yaml": "services:\n  test:\n    image: a:1\n    init: yes\n    tty: 'off'\n",
+  });
+  const r = load({ cwd: dir });
+  assert.equal(r.model.services.test.init, true);
+  assert.equal(r.model.services.test.tty, false);
+  assert.deepEqual(
+    r.diags.items.map((d) => `${d.code}@${d.location?.line}`),
+    ["compose/legacy-boolean@4", "compose/legacy-boolean@5"],
+  );
+});

@@ -10,7 +10,7 @@ import {
 } from "../../appcipe/types.js";
 import type { Diagnostics } from "../diagnostics.js";
 import type { LoadedProject } from "../load.js";
-import { child, isMap, keyLoc, text, truthy, type YMap } from "../node.js";
+import { child, isExternal, isMap, keyLoc, text, truthy, type YMap } from "../node.js";
 import type { ProjectContext, TranslateOptions } from "./context.js";
 import { translateService } from "./service.js";
 import { reportUnsupportedKeys } from "./unsupported.js";
@@ -179,7 +179,7 @@ function warnExternalVolumes(model: YMap, diags: Diagnostics): void {
   const volumes = model.entries.get("volumes");
   if (!isMap(volumes)) return;
   for (const [name, def] of volumes.entries) {
-    if (!truthy(child(def, "external")) || !isMap(def)) continue;
+    if (!isExternal(def) || !isMap(def)) continue;
     diags.warn({
       code: "compose/external-volume",
       at: keyLoc(def, "external"),

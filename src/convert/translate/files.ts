@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import type { BakedFile } from "../../appcipe/types.js";
-import { child, isMap, isScalar, isSeq, text, truthy, type YNode } from "../node.js";
+import { child, isExternal, isMap, isScalar, isSeq, text, type YNode } from "../node.js";
 import { octal } from "./volumes.js";
 import { errorAt, warnAt, type ServiceContext, shown } from "./context.js";
 
@@ -99,7 +99,17 @@ function sourceOf(
     );
     return undefined;
   }
-  if (truthy(child(def, "external"))) return undefined;
+  if (isExternal(def)) {
+    errorAt(
+      ctx,
+      "compose/external-source",
+      item.loc,
+      [kind, i],
+      `${kind.slice(0, -1)} "${name}" is external: it lives in a Docker engine the app will not have`,
+      "give it a file: source instead of external",
+    );
+    return undefined;
+  }
   errorAt(
     ctx,
     "compose/file-source",

@@ -36,6 +36,9 @@ function descend(value: YNode, pattern: string, path: Path, diags: Diagnostics):
   }
 }
 
+/** Errors about top-level resources are raised where a service uses them, not here. */
+const ERRORS_AT_USE = new Set(["configs.*.external", "secrets.*.external"]);
+
 function reported(
   row: MappingRow,
   map: YMap,
@@ -44,6 +47,7 @@ function reported(
   diags: Diagnostics,
 ): boolean {
   if (row.action !== "ignored" && row.action !== "error") return false;
+  if (ERRORS_AT_USE.has(row.key)) return true;
   const d = { at: keyLoc(map, key), path, message: row.note, ...(row.fix ? { fix: row.fix } : {}) };
   if (row.action === "ignored")
     diags.warn({ code: "compose/ignored-key", ...d, message: `ignored: ${row.note}` });

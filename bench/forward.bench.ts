@@ -2,12 +2,14 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { BenchRow } from "./lib.js";
 
 const repo = fileURLToPath(new URL("..", import.meta.url));
 const driver = join(repo, "native/build/net-driver");
 const SECONDS = 4;
+const CONNECTIONS = 1000;
 
 /**
  * TCP throughput through chefer's port forwarder (host loopback -> splice relay -> a service
@@ -17,6 +19,10 @@ export async function run(): Promise<BenchRow[]> {
   build();
   const direct = await directThroughput(25201);
   const forwarded = await forwardedThroughput(25202);
+  const directRate = await withHostEcho(25203, () => connectionRate(25203));
+  const forwardedRate = await withService(25204, [driver, "tcp-echo", "7"], "7", () =>
+    connectionRate(25204),
+  );
   return [
     {
       name: `TCP through a published port (iperf3, 1 stream, ${SECONDS} s)`,
@@ -24,6 +30,14 @@ export async function run(): Promise<BenchRow[]> {
       baseline: direct,
       baselineName: "direct loopback",
       unit: "Gbit/s",
+      higherIsBetter: true,
+    },
+    {
+      name: `TCP connections through a published port (${CONNECTIONS} sequential, 1-byte echo)`,
+      value: forwardedRate,
+      baseline: directRate,
+      baselineName: "direct loopback",
+      unit: "conn/s",
       higherIsBetter: true,
     },
   ];
@@ -47,25 +61,60 @@ async function directThroughput(port: number): Promise<number> {
   }
 }
 
-async function forwardedThroughput(port: number): Promise<number> {
+function forwardedThroughput(port: number): Promise<number> {
+  return withService(port, ["iperf3", "-s"], "5201", async () => iperfClient(port));
+}
+
+/** Runs `argv` as the one service of an internal-mode app, publishing hostPort to its port. */
+async function withService<T>(
+  hostPort: number,
+  argv: string[],
+  servicePort: string,
+  measure: () => Promise<T>,
+): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "chefer-bench-net-"));
   const plan = join(dir, "plan");
-  writeFileSync(
-    plan,
-    ["mode internal", "service iperf", `port tcp 127.0.0.1 ${port} 5201`, "arg iperf3", "arg -s"]
-      .map((l) => `${l}\n`)
-      .join(""),
-  );
+  const args = argv.map((a) => `arg ${a}`);
+  const lines = ["mode internal", "service s", `port tcp 127.0.0.1 ${hostPort} ${servicePort}`];
+  writeFileSync(plan, [...lines, ...args].map((l) => `${l}\n`).join(""));
   const child = spawn(driver, ["run", plan], { stdio: ["ignore", "pipe", "inherit"] });
   try {
     await waitForReady(child.stdout);
     await sleep(300);
-    return iperfClient(port);
+    return await measure();
   } finally {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.on("close", resolve));
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function withHostEcho<T>(port: number, measure: () => Promise<T>): Promise<T> {
+  const server = spawn(driver, ["tcp-echo", String(port)], { stdio: "ignore" });
+  try {
+    await sleep(300);
+    return await measure();
+  } finally {
+    server.kill();
+  }
+}
+
+/** Sequential connect, 1-byte echo, close; connections per second. */
+async function connectionRate(port: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < CONNECTIONS; i++) await echoOnce(port);
+  return CONNECTIONS / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+
+function echoOnce(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host: "127.0.0.1", port }, () => sock.write("x"));
+    sock.once("data", () => {
+      sock.end();
+      resolve();
+    });
+    sock.on("error", reject);
+  });
 }
 
 function iperfClient(port: number): number {

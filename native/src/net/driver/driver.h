@@ -14,4 +14,7 @@ int cmd_run(const char *plan_path);
 /* `udp-echo PORT`: answers each datagram with "<hostname> <sender port> <datagram>". */
 int cmd_udp_echo(const char *port);
 
+/* `tcp-echo PORT`: echoes each connection's bytes back, one connection at a time. */
+int cmd_tcp_echo(const char *port);
+
 #endif

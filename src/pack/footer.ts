@@ -56,9 +56,8 @@ export function decodeFooter(file: string, b: Buffer, realSize: number): Footer 
       "pass a file written by `chefer build`",
     );
   if (realSize < FOOTER_SIZE || b.length < FOOTER_SIZE) throw foreign("the file is too short");
-  // TODO(limitation): a copy cut short loses its footer, so it reads as foreign, not truncated.
   if (!b.subarray(0, 8).equals(MAGIC) || !b.subarray(88, 96).equals(END_MAGIC)) {
-    throw foreign("no chefer footer at its end (a truncated copy looks like this too)");
+    throw foreign("no chefer footer at its end");
   }
   const f = readFields(b);
   checkVersion(file, f);
@@ -122,10 +121,37 @@ function checkBounds(file: string, f: Footer, realSize: number): void {
   }
 }
 
-/** Reads and checks the footer of an open file. */
+/** How far into a file to look for a runtime when its footer is missing. */
+const RUNTIME_SCAN = 16 * 1024 * 1024;
+
+/**
+ * Reads and checks the footer of an open file. A file without a footer whose start holds
+ * both magics (the runtime carries them, since it checks them) is a chefer executable cut
+ * short: that reads as "truncated", not as a foreign file.
+ */
 export async function readFooter(file: string, fh: FileHandle): Promise<Footer> {
   const { size } = await fh.stat();
   const b = Buffer.alloc(FOOTER_SIZE);
   if (size >= FOOTER_SIZE) await fh.read(b, 0, FOOTER_SIZE, size - FOOTER_SIZE);
-  return decodeFooter(file, b, size);
+  try {
+    return decodeFooter(file, b, size);
+  } catch (error) {
+    if (error instanceof FormatError && error.message.includes("not a chefer executable")) {
+      if (await startsLikeExecutable(fh, size)) {
+        throw new FormatError(
+          file,
+          "truncated",
+          "it starts like a chefer executable but its footer is missing",
+          "copy or download the file again; it was cut short",
+        );
+      }
+    }
+    throw error;
+  }
+}
+
+async function startsLikeExecutable(fh: FileHandle, size: number): Promise<boolean> {
+  const head = Buffer.alloc(Math.min(size, RUNTIME_SCAN));
+  await fh.read(head, 0, head.length, 0);
+  return head.includes(MAGIC) && head.includes(END_MAGIC);
 }

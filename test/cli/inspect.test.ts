@@ -74,3 +74,24 @@ function flipManifestByte(b: Buffer): Buffer {
   copy[at] = (copy[at] ?? 0) ^ 1;
   return copy;
 }
+
+test("inspect calls an executable cut short truncated when its runtime is still there", async () => {
+  const app = await builtApp();
+  const runtime = Buffer.concat([
+    Buffer.from("#!/bin/sh\nexit 0\n"),
+    Buffer.from("\x89CHEFER\nCHEFEND\0", "latin1"),
+  ]);
+  await writeFile(join(app.kitDir, "chefer-runtime-x86_64-linux"), runtime);
+  const r = await runCli(
+    ["build", app.recipeFile, "--kit-dir", app.kitDir, "--target", "x86_64-linux", "--out", "real"],
+    { cwd: app.dir },
+  );
+  const bytes = await readFile(r.stdout.trim());
+  await writeFile(join(app.dir, "cut"), bytes.subarray(0, bytes.length - 200));
+  const cut = await runCli(["inspect", join(app.dir, "cut")]);
+  assert.equal(cut.code, 1);
+  assert.match(
+    cut.stderr,
+    /cut: truncated: it starts like a chefer executable but its footer is missing/,
+  );
+});

@@ -46,6 +46,8 @@ static uint64_t largest(const struct blob *b, int compressed) {
   return max;
 }
 
+/* TODO(limitation): frames are decompressed one after another on one core; the format allows
+ * decompressing them in parallel, which would shorten the first start of large images. */
 static int stream(struct reader *r, uint64_t base, blob_sink sink, void *ctx) {
   uint64_t at = base + r->blob->offset;
   uint8_t digest[SHA256_LEN];

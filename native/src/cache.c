@@ -296,6 +296,8 @@ static int replace_entry(struct cache *c, const struct blob *layer, const char *
   temp_name(tmp, sizeof tmp, ".tmp-", name);
   if (check_space(c->layers, layer) < 0)
     return -1;
+  log_info("extracting layers %zu/%zu", c->step, c->steps);
+  c->extracted++;
   rc = extract_into(c, layer, c->layers, tmp);
   if (rc == 0) {
     temp_name(trash, sizeof trash, ".trash-", name);
@@ -324,12 +326,15 @@ static int locked_layer(struct cache *c, const struct blob *layer, const char *n
   return replace_entry(c, layer, name);
 }
 
+/* TODO(limitation): entries are never garbage-collected, and a run directory is left behind
+ * when the runtime is killed with SIGKILL; both stay until the user removes the cache. */
 int cache_layer(struct cache *c, const struct blob *layer, int scratch, char *name, size_t size) {
   char lock[300];
   int fd, rc;
 
   if (c->no_cache) {
     snprintf(name, size, "%s", layer->hex);
+    log_debug("extracting layers %zu/%zu", c->step, c->steps);
     return check_space(scratch, layer) < 0 ? -1 : extract_into(c, layer, scratch, name);
   }
   snprintf(name, size, "%s-%s", layer->hex, c->mapkey);

@@ -26,6 +26,8 @@ struct cache {
   int no_cache; /* --no-cache: extract into the run directory, never reuse or keep */
   int exe;      /* the executable, for re-extraction */
   uint64_t payload_offset;
+  size_t step, steps; /* progress: this layer's number and how many the app has */
+  int extracted;      /* layers extracted in this run */
 };
 
 /* Opens or creates <path> and its layers/ and run/ subdirectories with mode 0700. */

@@ -61,6 +61,7 @@ static int prepare_layers(struct lifecycle *sv, size_t i, char **names, int scra
   const struct service *s = &sv->app->manifest->services[sv->order[i]];
 
   for (size_t l = 0; l < s->layer_count; l++) {
+    sv->cache->step++;
     names[l] = malloc(300);
     if (names[l] == NULL || cache_layer(sv->cache, s->layers[l], scratch, names[l], 300) < 0)
       return -1;
@@ -92,6 +93,8 @@ static pid_t start(struct lifecycle *sv, size_t i, int scratch) {
 
   if (names == NULL || prepare_layers(sv, i, names, scratch) < 0)
     return -1;
+  if (sv->cache->extracted > 0 && sv->cache->step == sv->cache->steps)
+    log_info("layers extracted");
   env.layer_names = names;
   env.cmd = index == sv->main ? sv->app->opts->args : NULL;
   env.stdin_null = sv->main != SIZE_MAX && index != sv->main;
@@ -171,6 +174,10 @@ static void wait_loop(struct state *st) {
 }
 
 static int start_all(struct lifecycle *sv, struct state *st, int scratch) {
+  const struct manifest *m = sv->app->manifest;
+
+  for (size_t i = 0; i < m->service_count; i++)
+    sv->cache->steps += m->services[i].layer_count;
   for (size_t i = 0; i < sv->app->manifest->service_count; i++) {
     st->children[i].pid = start(sv, i, scratch);
     if (st->children[i].pid < 0)

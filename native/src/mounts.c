@@ -156,6 +156,8 @@ static int remount_read_only(int root, const char *path) {
   return rc;
 }
 
+/* TODO(limitation): services share the host's network namespace in this part of the runtime,
+ * so /sys is the host's, read-only, and sysfs is not mounted fresh. */
 static int mount_sys(int root) {
   int target = target_in_root(root, "/sys", 0), host = open("/sys", O_PATH | O_CLOEXEC), rc;
 

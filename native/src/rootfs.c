@@ -18,7 +18,9 @@
 #include "log.h"
 #include "safepath.h"
 
-#define OPTIONS_MAX 4000 /* overlay options must fit in one page with the mount's own data */
+/* Overlay options must fit in one page. TODO(limitation): an image with so many layers that
+ * their names overflow it (about 50) gets the merged copy instead of overlayfs. */
+#define OPTIONS_MAX 4000
 
 static int build_options(char *const *names, size_t count, int upper, int work, int empty,
                          char *out) {
@@ -62,6 +64,8 @@ static int try_overlay(int layers, char *const *names, size_t count, int svcdir,
   return rc;
 }
 
+/* TODO(limitation): the merged copy (used where overlayfs is refused) copies every layer on
+ * every start and turns hard links into separate copies. */
 static int merge_copy(int layers, char *const *names, size_t count, int target) {
   char at[64], path[300];
 

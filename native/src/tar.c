@@ -264,6 +264,8 @@ static int make_symlink(struct tar_extract *t, int dirfd, const char *name) {
   return 0;
 }
 
+/* TODO(limitation): each layer is extracted on its own (overlayfs needs that), so a hard link
+ * to a file that only a lower layer has is refused; Docker's own layers do not contain them. */
 static int make_hardlink(struct tar_extract *t, int dirfd, const char *name) {
   char target[TAR_MAX_NAME + 1], parent[TAR_MAX_NAME + 1];
   const char *base;

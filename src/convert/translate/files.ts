@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import type { BakedFile } from "../../appcipe/types.js";
 import { child, isExternal, isMap, isScalar, isSeq, text, type YNode } from "../node.js";
-import { octal } from "./volumes.js";
+import { expandHome, octal } from "./volumes.js";
 import { errorAt, warnAt, type ServiceContext, shown } from "./context.js";
 
 type Kind = "configs" | "secrets";
@@ -70,7 +70,8 @@ function sourceOf(
   item: YNode,
   i: number,
 ): Pick<BakedFile, "source" | "content"> | undefined {
-  const file = text(child(def, "file"));
+  const written = text(child(def, "file"));
+  const file = written ? expandHome(written) : undefined;
   if (file && existsSync(file)) return { source: file };
   if (file) {
     errorAt(

@@ -101,6 +101,8 @@ function fromBuild(ctx: ServiceContext, build: YNode): ImageSource | undefined {
   }
   const dir = resolve(ctx.workingDir, context);
   const map = isMap(build) ? build : undefined;
+  // dockerfile_inline is refused by the mapping table; a missing Dockerfile would only repeat it.
+  if (child(map, "dockerfile_inline")) return undefined;
   const file = resolve(dir, text(child(map, "dockerfile")) ?? "Dockerfile");
   if (!buildInputsExist(ctx, dir, file, build)) return undefined;
   // The recipe's Dockerfile path is relative to the context, as `docker build -f` reads it.

@@ -189,7 +189,8 @@ function bindMount(ctx: ServiceContext, spec: MountSpec, out: MountFields): void
   dirToVolume(ctx, spec, out);
 }
 
-function expandHome(path: string): string {
+/** `~` and `~/...` against the build machine's home, as Compose expands them. */
+export function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? homedir() + path.slice(1) : path;
 }
 

@@ -11,6 +11,8 @@ NET_OBJS := $(patsubst $(NET_DIR)/src/net/%.c,$(NET_BUILD)/%.o,$(NET_SRCS))
 NET_DRIVER_SRCS := $(wildcard $(NET_DIR)/src/net/driver/*.c)
 NET_DRIVER_OBJS := $(patsubst $(NET_DIR)/src/net/driver/%.c,$(NET_BUILD)/driver/%.o,$(NET_DRIVER_SRCS))
 NET_HEADERS := $(wildcard $(NET_DIR)/src/net/*.h $(NET_DIR)/src/net/driver/*.h)
+# The runtime's JSON parser (and the error reporting it uses), for manifest_plan.c's tests.
+NET_EXT_OBJS := $(NET_BUILD)/ext/json.o $(NET_BUILD)/ext/log.o
 
 .PHONY: net-all net-clean
 net-all: $(NET_DIR)/build/net-driver
@@ -23,8 +25,12 @@ $(NET_BUILD)/driver/%.o: $(NET_DIR)/src/net/driver/%.c $(NET_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(NET_CFLAGS) -c -o $@ $<
 
-$(NET_DIR)/build/net-driver: $(NET_OBJS) $(NET_DRIVER_OBJS)
-	$(CC) -static -o $@ $^
+$(NET_BUILD)/ext/%.o: $(NET_DIR)/src/%.c $(NET_DIR)/src/%.h
+	@mkdir -p $(dir $@)
+	$(CC) $(NET_CFLAGS) -c -o $@ $<
+
+$(NET_DIR)/build/net-driver: $(NET_OBJS) $(NET_DRIVER_OBJS) $(NET_EXT_OBJS)
+	$(CC) -static -o $@ $^ -lm
 
 net-clean:
 	rm -rf $(NET_BUILD) $(NET_DIR)/build/net-driver

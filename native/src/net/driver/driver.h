@@ -14,6 +14,10 @@ int cmd_run(const char *plan_path);
 /* `udp-echo PORT`: answers each datagram with "<hostname> <sender port> <datagram>". */
 int cmd_udp_echo(const char *port);
 
+/* `manifest FILE SERVICE`: reads a manifest's network fields; prints the mode, the ports
+ * and SERVICE's hosts file. */
+int cmd_manifest(const char *path, const char *service);
+
 /* `tcp-echo PORT`: echoes each connection's bytes back, one connection at a time. */
 int cmd_tcp_echo(const char *port);
 

@@ -6,7 +6,8 @@
 #include "driver.h"
 
 static int usage(void) {
-  fprintf(stderr, "usage: net-driver run PLAN | hosts PLAN SERVICE | resolv MODE on|off HOSTFILE | "
+  fprintf(stderr, "usage: net-driver run PLAN | hosts PLAN SERVICE | manifest FILE SERVICE | "
+                  "resolv MODE on|off HOSTFILE | "
                   "tcp-echo PORT | udp-echo PORT\n");
   return 2;
 }
@@ -66,6 +67,8 @@ int main(int argc, char **argv) {
     return cmd_hosts(argv[2], argv[3]);
   if (argc == 5 && strcmp(argv[1], "resolv") == 0)
     return cmd_resolv(argv[2], argv[3], argv[4]);
+  if (argc == 4 && strcmp(argv[1], "manifest") == 0)
+    return cmd_manifest(argv[2], argv[3]);
   if (argc == 3 && strcmp(argv[1], "tcp-echo") == 0)
     return cmd_tcp_echo(argv[2]);
   if (argc == 3 && strcmp(argv[1], "udp-echo") == 0)

@@ -172,7 +172,7 @@ describe("a service's root filesystem", { skip: skipReason() }, () => {
     assert.equal(r.code, 5);
     assert.match(
       r.stderr,
-      /^error: verify blob [0-9a-f]{12} frame 0: damaged \(SHA-256 mismatch\)\n {2}fix: /,
+      /^error: verify blob [0-9a-f]{12} frame 0: damaged \(SHA-256 mismatch\)\n {2}fix: /m,
     );
     const layers = readdirSync(join(home, ".cache/chefer/layers"));
     assert.deepEqual(

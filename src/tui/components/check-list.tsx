@@ -1,10 +1,11 @@
 import { useState } from "react";
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
 import { useTheme } from "../theme.js";
 import { useLatest } from "../use-latest.js";
 import { useSyncState } from "../use-sync-state.js";
 import { scrollWindow } from "./scroll.js";
 import { nextCursor, type ListItem } from "./select-list.js";
+import { useKeys } from "../keys.js";
 
 /** Toggles `key` in `chosen`, keeping the items' order. */
 export function toggle(items: ListItem[], chosen: string[], key: string): string[] {
@@ -32,7 +33,7 @@ export function CheckList(props: CheckListProps) {
   );
   const [complaint, setComplaint] = useState<string>();
   const latest = useLatest(props);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const { items, requireOne, onSubmit } = latest.current;
     const current = items[cursorRef.current];
     if (key.return) {

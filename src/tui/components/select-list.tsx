@@ -1,8 +1,9 @@
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
 import { useTheme } from "../theme.js";
 import { useLatest } from "../use-latest.js";
 import { useSyncState } from "../use-sync-state.js";
 import { scrollWindow } from "./scroll.js";
+import { useKeys } from "../keys.js";
 
 export interface ListItem {
   key: string;
@@ -34,15 +35,12 @@ export function SelectList(props: {
   const theme = useTheme();
   const [cursor, setCursor, cursorRef] = useSyncState(0);
   const latest = useLatest(props);
-  useInput(
-    (input, key) => {
-      const { items, onSelect } = latest.current;
-      const item = items[cursorRef.current];
-      if (key.return && item) onSelect(item.key);
-      else setCursor((c) => nextCursor(c, items.length, input, key.upArrow, key.downArrow));
-    },
-    { isActive: props.isActive ?? true },
-  );
+  useKeys((input, key) => {
+    const { items, onSelect } = latest.current;
+    const item = items[cursorRef.current];
+    if (key.return && item) onSelect(item.key);
+    else setCursor((c) => nextCursor(c, items.length, input, key.upArrow, key.downArrow));
+  }, props.isActive ?? true);
   const { start, end } = scrollWindow(cursor, props.items.length, Math.max(1, props.height));
   return (
     <Box flexDirection="column">

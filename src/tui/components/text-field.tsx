@@ -1,8 +1,9 @@
 import { useState } from "react";
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
 import { useTheme } from "../theme.js";
 import { useLatest } from "../use-latest.js";
 import { useSyncState } from "../use-sync-state.js";
+import { useKeys } from "../keys.js";
 
 /** The value after one keypress: printable text appends, backspace/delete removes the last character. */
 export function editValue(value: string, input: string, erase: boolean): string {
@@ -25,7 +26,7 @@ export function TextField(props: {
   const [value, setValue, valueRef] = useSyncState(props.initial);
   const [complaint, setComplaint] = useState<string>();
   const latest = useLatest(props);
-  useInput((input, key) => {
+  useKeys((input, key) => {
     if (key.return) {
       const problem = latest.current.validate(valueRef.current);
       if (problem) setComplaint(problem);

@@ -14,8 +14,8 @@ export interface DashboardView {
   runtimeOutput: LogLine[];
   /** Set once the user asked for a stop, until the app has exited. */
   stopping: boolean;
-  /** Set once the app has exited; the keys then only look and close. */
-  exited?: boolean;
+  /** The runtime's exit status once it has exited; the keys then only look and close. */
+  exitCode?: number;
   columns: number;
   rows: number;
 }
@@ -31,11 +31,13 @@ export const EXITED_HINTS: [string, string][] = [
   ["q", "close"],
 ];
 
-function Header({ state, stopping }: { state: DashboardState; stopping: boolean }) {
+function Header({ state, view }: { state: DashboardState; view: DashboardView }) {
   const theme = useTheme();
-  const code =
-    state.app === "exited" && state.exitCode !== undefined ? ` (exit code ${state.exitCode})` : "";
-  const status = stopping && state.app !== "exited" ? "stopping" : state.app;
+  // A runtime that fails before its first event still exits; the process says how.
+  const app = view.exitCode !== undefined ? "exited" : state.app;
+  const exitCode = state.exitCode ?? view.exitCode;
+  const code = app === "exited" && exitCode !== undefined ? ` (exit code ${exitCode})` : "";
+  const status = view.stopping && app !== "exited" ? "stopping" : app;
   return (
     <Text wrap="truncate">
       <Text bold={theme.bold} color={theme.accent}>
@@ -73,6 +75,7 @@ function Errors({ errors }: { errors: DashboardState["errors"] }) {
 
 /** The running app at a glance: state, a row per service, one log pane, and the keys. */
 export function Dashboard({ state, view }: { state: DashboardState; view: DashboardView }) {
+  const over = view.exitCode !== undefined || state.app === "exited";
   const onRuntime = view.selected >= state.services.length;
   const service = onRuntime ? undefined : state.services[view.selected];
   const errorRows = Math.min(2, state.errors.length);
@@ -82,7 +85,7 @@ export function Dashboard({ state, view }: { state: DashboardState; view: Dashbo
   const logHeight = Math.max(1, view.rows - fixed - 1);
   return (
     <Box flexDirection="column" width={view.columns}>
-      <Header state={state} stopping={view.stopping} />
+      <Header state={state} view={view} />
       {state.progress ? <Progress p={state.progress} columns={view.columns} /> : null}
       <Errors errors={state.errors} />
       <ServiceTable services={state.services} selected={onRuntime ? -1 : view.selected} />
@@ -91,7 +94,7 @@ export function Dashboard({ state, view }: { state: DashboardState; view: Dashbo
         lines={service ? service.logs : view.runtimeOutput}
         height={logHeight}
       />
-      <KeyHints hints={view.exited ? EXITED_HINTS : DASHBOARD_HINTS} />
+      <KeyHints hints={over ? EXITED_HINTS : DASHBOARD_HINTS} />
     </Box>
   );
 }

@@ -1,11 +1,12 @@
 import { useEffect } from "react";
-import { Text, useInput } from "ink";
+import { Text } from "ink";
 import { useTheme } from "../theme.js";
 import { useLatest } from "../use-latest.js";
 import { useSyncState } from "../use-sync-state.js";
 import { useTerminalSize } from "../use-terminal-size.js";
 import { Dashboard } from "./dashboard.js";
 import { useRunningApp, type AppExit } from "./use-running-app.js";
+import { useKeys } from "../keys.js";
 
 /**
  * The dashboard wired to a running app. tab/→ and shift+tab/← switch the log pane, r restarts
@@ -26,7 +27,7 @@ export function LiveDashboard(props: {
   const [stopping, setStopping, stoppingRef] = useSyncState(false);
   const panes = state.services.length + 1;
   const latest = useLatest({ services: state.services, panes, exit, onDone: props.onDone });
-  useInput((input, key) => {
+  useKeys((input, key) => {
     const { services, panes, exit, onDone } = latest.current;
     const selected = selectedRef.current;
     const quit = input === "q" || (key.ctrl && input === "c");
@@ -51,7 +52,7 @@ export function LiveDashboard(props: {
     selected: Math.min(selected, panes - 1),
     runtimeOutput: output,
     stopping,
-    exited: exit !== undefined,
+    exitCode: exit?.code,
     columns,
     rows,
   };

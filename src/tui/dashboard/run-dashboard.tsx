@@ -1,5 +1,6 @@
 import { render } from "ink";
 import { basename } from "node:path";
+import { KeyRouter } from "../keys.js";
 import { ThemeContext, themeFor } from "../theme.js";
 import { LiveDashboard } from "./live-dashboard.js";
 import type { AppExit } from "./use-running-app.js";
@@ -13,15 +14,17 @@ export async function runDashboard(executable: string, args: string[] = []): Pro
   let result: AppExit = { code: 1 };
   const instance = render(
     <ThemeContext.Provider value={themeFor()}>
-      <LiveDashboard
-        executable={executable}
-        args={args}
-        name={basename(executable)}
-        onDone={(exit) => {
-          result = exit;
-          instance.unmount();
-        }}
-      />
+      <KeyRouter>
+        <LiveDashboard
+          executable={executable}
+          args={args}
+          name={basename(executable)}
+          onDone={(exit) => {
+            result = exit;
+            instance.unmount();
+          }}
+        />
+      </KeyRouter>
     </ThemeContext.Provider>,
     { exitOnCtrlC: false },
   );

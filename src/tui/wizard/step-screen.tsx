@@ -67,6 +67,7 @@ export function StepScreen(props: {
       return (
         <DiagnosticsScreen
           file={file}
+          cwd={cwd}
           step={step}
           problems={s.diagnostics}
           failure={s.failure}

@@ -1,7 +1,8 @@
 import { useCallback, useMemo, useReducer, useState } from "react";
-import { useApp, useInput } from "ink";
+import { useApp } from "ink";
 import { ExitCode } from "../../util/exit-codes.js";
 import type { AppExit } from "../dashboard/use-running-app.js";
+import { KeyRouter, useKeys } from "../keys.js";
 import { useLatest } from "../use-latest.js";
 import type { BuiltExecutable, ConvertResult, WizardOutcome, WizardPipeline } from "./pipeline.js";
 import { StepScreen, type StepHandlers } from "./step-screen.js";
@@ -30,12 +31,22 @@ function summaryOf(s: WizardState): string {
  * q is not text, ctrl+c always quits (in the dashboard it stops the app first). `onExit` gets
  * the outcome, or the error when a phase hit a bug.
  */
-export function WizardApp(props: {
+export interface WizardProps {
   cwd: string;
   file?: string;
   pipeline: WizardPipeline;
   onExit: (outcome: WizardOutcome, bug?: unknown) => void;
-}) {
+}
+
+export function WizardApp(props: WizardProps) {
+  return (
+    <KeyRouter>
+      <WizardFlow {...props} />
+    </KeyRouter>
+  );
+}
+
+function WizardFlow(props: WizardProps) {
   const { exit } = useApp();
   const [s, dispatch] = useReducer(wizardReducer, props.file, initialWizardState);
   const [typing, setTyping] = useState(false);
@@ -48,16 +59,12 @@ export function WizardApp(props: {
     [onExit, exit],
   );
   const latest = useLatest({ s, typing });
-  useInput(
-    (input, key) => {
-      const { s, typing } = latest.current;
-      if (key.ctrl && input === "c")
-        close({ exitCode: ExitCode.interrupted, summary: summaryOf(s) });
-      else if (key.escape) dispatch({ type: "back" });
-      else if (input === "q" && qQuits(s, typing)) close({ exitCode: 0, summary: summaryOf(s) });
-    },
-    { isActive: s.step !== "running" },
-  );
+  useKeys((input, key) => {
+    const { s, typing } = latest.current;
+    if (key.ctrl && input === "c") close({ exitCode: ExitCode.interrupted, summary: summaryOf(s) });
+    else if (key.escape) dispatch({ type: "back" });
+    else if (input === "q" && qQuits(s, typing)) close({ exitCode: 0, summary: summaryOf(s) });
+  }, s.step !== "running");
   const onFailed = useCallback(
     (f: Failure) =>
       f.bug === undefined

@@ -103,3 +103,18 @@ test("fits an 80x24 terminal with a long log, and a smaller one after a resize",
   assert.ok(fitsIn(r.lastFrame() ?? "", 60, 15), r.lastFrame());
   r.unmount();
 });
+
+test("shows how the runtime exited when it failed before its first event", () => {
+  const output = [
+    { stream: "stderr" as const, line: "error: read options: unknown option --events" },
+  ];
+  const frame = renderAt(
+    <Dashboard
+      state={initialDashboardState("demo")}
+      view={view({ exitCode: 2, runtimeOutput: output })}
+    />,
+  ).lastFrame();
+  assert.match(frame ?? "", /^demo {2}exited \(exit code 2\)$/m);
+  assert.match(frame ?? "", /── output of the app\nerror: read options: unknown option --events/);
+  assert.match(frame ?? "", /tab\/←→ switch logs {2}q close$/);
+});

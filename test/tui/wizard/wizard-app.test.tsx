@@ -312,3 +312,17 @@ test("fits every screen in 80x24", async () => {
   }
   assert.ok(fitsIn(await waitForFrame(r, /Built/), 80, 24), r.lastFrame());
 });
+
+test("takes keys typed faster than the screens change", async () => {
+  const calls: Calls = { converted: [], written: [], built: [] };
+  const { r } = start("/work/app", pipeline(calls), "compose.yaml");
+  await waitForFrame(r, /Diagnostics/);
+  // Diagnostics, services, ports, volumes, name, targets, summary: one key each, 30 ms
+  // apart: faster than people type.
+  for (let i = 0; i < 7; i++) {
+    r.stdin.write(keys.enter);
+    await settle(30);
+  }
+  await waitForFrame(r, /chefer · Built/);
+  assert.deepEqual(calls.built, [{ file: "/work/app/appcipe.yml", targets: [hostTarget()] }]);
+});

@@ -1,7 +1,8 @@
-import { Text, useInput } from "ink";
+import { Text } from "ink";
 import { Screen } from "../../components/screen.js";
 import { defaultTargets } from "../choices.js";
 import type { BuiltExecutable } from "../pipeline.js";
+import { useKeys } from "../../keys.js";
 
 /** The executable for this machine, which is the one the wizard can run. */
 export function runnable(executables: BuiltExecutable[]): BuiltExecutable | undefined {
@@ -11,7 +12,7 @@ export function runnable(executables: BuiltExecutable[]): BuiltExecutable | unde
 /** Where the executables are, and the offer to run the one for this machine. */
 export function BuiltScreen(props: { executables: BuiltExecutable[]; onRun: () => void }) {
   const host = runnable(props.executables);
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.return && host) props.onRun();
   });
   const hints: [string, string][] = host

@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
-import { Text, useInput } from "ink";
+import { Text } from "ink";
 import type { Recipe } from "../../../appcipe/types.js";
 import { Screen } from "../../components/screen.js";
 import { useTheme } from "../../theme.js";
 import type { Target } from "../choices.js";
+import { useKeys } from "../../keys.js";
 
 /** The summary before anything is written: what will be written where and built for what. */
 export function ConfirmScreen(props: {
@@ -14,7 +15,7 @@ export function ConfirmScreen(props: {
   onNext: () => void;
 }) {
   const theme = useTheme();
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     if (key.return) props.onNext();
   });
   const overwrite = existsSync(props.recipeFile);

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Box, Text, useInput } from "ink";
+import { Box, Text } from "ink";
 import { diagnosticLines, summaryLine, type LineRole } from "../../diagnostic-lines.js";
 import { Screen } from "../../components/screen.js";
 import { useTheme, type Theme } from "../../theme.js";
@@ -7,6 +7,7 @@ import { useLatest } from "../../use-latest.js";
 import { useTerminalSize } from "../../use-terminal-size.js";
 import type { Problem } from "../../../util/errors.js";
 import type { Failure } from "../wizard-state.js";
+import { useKeys } from "../../keys.js";
 
 function roleColor(role: LineRole, theme: Theme): string | undefined {
   if (role === "error") return theme.error;
@@ -31,21 +32,22 @@ function FailureHead({ failure }: { failure: Failure }) {
  */
 export function DiagnosticsScreen(props: {
   file: string;
+  cwd: string;
   step: string;
   problems: Problem[];
   failure?: Failure;
   onNext: () => void;
 }) {
   const theme = useTheme();
-  const { rows } = useTerminalSize();
+  const { columns, rows } = useTerminalSize();
   const [top, setTop] = useState(0);
   const problems = props.failure ? props.failure.problems : props.problems;
-  const lines = diagnosticLines(problems);
+  const lines = diagnosticLines(problems, columns, props.cwd);
   const headRows = props.failure ? (props.failure.fix ? 3 : 2) : 1;
   const height = Math.max(1, rows - 6 - headRows);
   const maxTop = Math.max(0, lines.length - height);
   const latest = useLatest({ props, height, maxTop });
-  useInput((_input, key) => {
+  useKeys((_input, key) => {
     const { props, height, maxTop } = latest.current;
     if (key.return && !props.failure) props.onNext();
     else if (key.upArrow) setTop((t) => Math.max(0, t - 1));

@@ -18,7 +18,8 @@ int cmd_udp_echo(const char *port);
  * and SERVICE's hosts file. */
 int cmd_manifest(const char *path, const char *service);
 
-/* `tcp-echo PORT`: echoes each connection's bytes back, one connection at a time. */
-int cmd_tcp_echo(const char *port);
+/* `tcp-echo PORT`: echoes each connection's bytes back, one connection at a time.
+ * `tcp-count PORT`: answers each connection, once the client half-closes, with its byte count. */
+int cmd_tcp_serve(const char *port, int counting);
 
 #endif

@@ -6,9 +6,9 @@
 #include "driver.h"
 
 static int usage(void) {
-  fprintf(stderr, "usage: net-driver run PLAN | hosts PLAN SERVICE | manifest FILE SERVICE | "
-                  "resolv MODE on|off HOSTFILE | "
-                  "tcp-echo PORT | udp-echo PORT\n");
+  fprintf(stderr, "usage: net-driver run PLAN | hosts PLAN SERVICE | manifest FILE SERVICE |\n"
+                  "       resolv MODE on|off HOSTFILE | tcp-echo PORT | tcp-count PORT |\n"
+                  "       udp-echo PORT\n");
   return 2;
 }
 
@@ -70,7 +70,9 @@ int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "manifest") == 0)
     return cmd_manifest(argv[2], argv[3]);
   if (argc == 3 && strcmp(argv[1], "tcp-echo") == 0)
-    return cmd_tcp_echo(argv[2]);
+    return cmd_tcp_serve(argv[2], 0);
+  if (argc == 3 && strcmp(argv[1], "tcp-count") == 0)
+    return cmd_tcp_serve(argv[2], 1);
   if (argc == 3 && strcmp(argv[1], "udp-echo") == 0)
     return cmd_udp_echo(argv[2]);
   return usage();

@@ -186,6 +186,7 @@ static int setup(struct run *r, struct net_err *err) {
 }
 
 static void report_ready(struct run *r) {
+  printf("pid %d\n", (int)getpid());
   for (size_t i = 0; i < r->pf.plan.n_services; i++) {
     char ip[INET_ADDRSTRLEN];
     struct in_addr a = net_service_addr(&r->pf.plan, i);

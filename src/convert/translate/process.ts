@@ -5,7 +5,7 @@
 import type { Command, Service } from "../../appcipe/types.js";
 import { isScalar, isSeq, text, truthy, type YNode } from "../node.js";
 import { ShellWordsError, shellWords } from "../syntax/shell-words.js";
-import { errorAt, type ServiceContext } from "./context.js";
+import { errorAt, warnAt, type ServiceContext } from "./context.js";
 
 type ProcessFields = Pick<Service, "entrypoint" | "cmd" | "workdir" | "user" | "init">;
 
@@ -27,7 +27,9 @@ function command(ctx: ServiceContext, key: "command" | "entrypoint"): Command | 
   if (!node || (isScalar(node) && node.value === null)) return undefined;
   if (isSeq(node)) return { argv: node.items.map((i) => text(i) ?? "") };
   try {
-    return { argv: shellWords(text(node) ?? "") };
+    const words = shellWords(text(node) ?? "");
+    if (words.dropped) warnDropped(ctx, key, node, words.dropped);
+    return { argv: words.argv };
   } catch (error) {
     if (!(error instanceof ShellWordsError)) throw error;
     errorAt(
@@ -40,4 +42,16 @@ function command(ctx: ServiceContext, key: "command" | "entrypoint"): Command | 
     );
     return undefined;
   }
+}
+
+/** docker compose stops reading a command string at `&&`, `|`, `;`, `>`...; say what is lost. */
+function warnDropped(ctx: ServiceContext, key: string, node: YNode, dropped: string): void {
+  warnAt(
+    ctx,
+    "compose/command-operator",
+    node.loc,
+    [key],
+    `docker compose reads the command only up to "${dropped.slice(0, 2).trim()}"; "${dropped}" is dropped, as it is there`,
+    `to run it through a shell, write ${key}: ["sh", "-c", ${JSON.stringify(text(node) ?? "")}]`,
+  );
 }

@@ -1,0 +1,129 @@
+/**
+ * The runtime's start-up cost. Warm start (cache present) against the floor, `unshare
+ * -Urmpf --mount-proc` + chroot of the same extracted tree, and against `docker run` of the
+ * same image on the test engine when one is available; cold start against `zstd -d | tar -x`
+ * of the same layer; and the size of the static runtime.
+ */
+import { spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { compress } from "@mongodb-js/zstd";
+import { timeMedian, type BenchRow } from "./lib.js";
+import { busyboxLayer, buildApp, runtimeBin } from "../test/native/support/app.js";
+import { repoRoot } from "../test/support/cli.js";
+
+function run(cmd: string, args: string[], env: Record<string, string> = {}): void {
+  const r = spawnSync(cmd, args, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${String(r.stderr)}`);
+}
+
+async function startRows(dir: string, exe: string, layer: Buffer): Promise<BenchRow[]> {
+  const home = join(dir, "home");
+  mkdirSync(home);
+  const env = { HOME: home };
+  run(exe, [], env);
+  // The floor runs on its own copy of the layer: the cache belongs to the app's id mapping.
+  const rootfs = join(dir, "rootfs");
+  mkdirSync(rootfs);
+  writeFileSync(join(dir, "layer.tar"), layer);
+  run("tar", ["-x", "-C", rootfs, "-f", join(dir, "layer.tar")]);
+  const warm = await timeMedian(20, async () => run(exe, [], env));
+  const floor = await timeMedian(20, async () =>
+    run("unshare", ["-Urmpf", "--mount-proc", "chroot", rootfs, "/bin/true"]),
+  );
+  const rows: BenchRow[] = [
+    {
+      name: "warm start, /bin/true",
+      value: warm,
+      baseline: floor,
+      baselineName: "unshare -Urmpf + chroot",
+      unit: "ms",
+      higherIsBetter: false,
+    },
+  ];
+  const cold = await timeMedian(5, async () => {
+    rmSync(join(home, ".cache"), { recursive: true, force: true });
+    run(exe, [], env);
+  });
+  const zst = join(dir, "layer.tar.zst");
+  writeFileSync(zst, await compress(layer, 6));
+  const untar = await timeMedian(5, async () => {
+    const out = mkdtempSync(join(dir, "x-"));
+    run("sh", ["-c", `zstd -q -d -c ${zst} | tar -x -C ${out}`]);
+  });
+  rows.push({
+    name: "cold start, /bin/true",
+    value: cold,
+    baseline: untar,
+    baselineName: "zstd -d | tar -x",
+    unit: "ms",
+    higherIsBetter: false,
+  });
+  return rows;
+}
+
+async function dockerRow(dir: string, warm: number): Promise<BenchRow[]> {
+  const host = process.env.CHEFER_TEST_DOCKER_HOST;
+  if (!host) return [];
+  const env = { DOCKER_HOST: host };
+  const ctx = join(dir, "ctx");
+  mkdirSync(ctx);
+  writeFileSync(
+    join(ctx, "Dockerfile"),
+    'FROM scratch\nCOPY busybox /bin/busybox\nCMD ["/bin/busybox", "true"]\n',
+  );
+  run("cp", ["/bin/busybox", join(ctx, "busybox")]);
+  run("docker", ["build", "--network", "host", "-q", "-t", "chefer-bench:1", ctx], env);
+  run("docker", ["run", "--rm", "--network", "host", "chefer-bench:1"], env);
+  const docker = await timeMedian(10, async () =>
+    run("docker", ["run", "--rm", "--network", "host", "chefer-bench:1"], env),
+  );
+  return [
+    {
+      name: "warm start vs docker run",
+      value: warm,
+      baseline: docker,
+      baselineName: "docker run --rm",
+      unit: "ms",
+      higherIsBetter: false,
+    },
+  ];
+}
+
+async function run2(): Promise<BenchRow[]> {
+  if (!existsSync(runtimeBin))
+    throw new Error("native/build/chefer-runtime is missing; run `make -C native`");
+  const dir = mkdtempSync(join(tmpdir(), "chefer-bench-"));
+  try {
+    const layer = await busyboxLayer();
+    const exe = await buildApp(dir, "bench", [
+      { name: "main", layers: [layer], config: { Cmd: ["/bin/true"] } },
+    ]);
+    const rows = await startRows(dir, exe, layer);
+    rows.push(...(await dockerRow(dir, rows[0]?.value ?? 0)));
+    const kit = join(repoRoot, "kit/chefer-runtime-x86_64-linux");
+    if (existsSync(kit))
+      rows.push({
+        name: "runtime size (x86_64, static)",
+        value: statSync(kit).size / 1024,
+        unit: "KiB",
+        higherIsBetter: false,
+      });
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export { run2 as run };

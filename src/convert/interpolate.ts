@@ -170,7 +170,7 @@ function interpolateScalar(
   try {
     const r = substitute(node.value, lookup);
     node.value = r.value;
-    for (const name of r.unset) warnUnset(name, node, diags);
+    for (const name of r.unset) warnUnset(name, node, path, diags);
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     diags.error({
@@ -189,7 +189,12 @@ function interpolateScalar(
 const warnedUnset = new WeakMap<Diagnostics, Set<string>>();
 
 /** docker compose warns once per unset variable; so do we, at its first use. */
-function warnUnset(name: string, node: YScalar, diags: Diagnostics): void {
+function warnUnset(
+  name: string,
+  node: YScalar,
+  path: (string | number)[],
+  diags: Diagnostics,
+): void {
   const seen = warnedUnset.get(diags) ?? new Set<string>();
   warnedUnset.set(diags, seen);
   if (seen.has(name)) return;
@@ -197,6 +202,7 @@ function warnUnset(name: string, node: YScalar, diags: Diagnostics): void {
   diags.warn({
     code: "compose/unset-variable",
     at: node.loc,
+    path: [...path],
     message: `the "${name}" variable is not set; it defaults to a blank string`,
     fix: `set ${name} in the environment or in the project's .env file, or write \${${name}:-default}`,
   });

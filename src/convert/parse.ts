@@ -71,7 +71,12 @@ function parseDocument(ctx: Context, diags: Diagnostics): YMap | undefined {
     return root;
   } catch (error) {
     if (!(error instanceof ParseFailure)) throw error;
-    diags.error({ code: "compose/yaml-structure", at: error.at, message: error.message });
+    diags.error({
+      code: "compose/yaml-structure",
+      at: error.at,
+      message: error.message,
+      fix: "write the file as a mapping of compose keys, with anchors defined before use",
+    });
     return undefined;
   }
 }

@@ -85,6 +85,7 @@ function missingDependency(
       at,
       ["depends_on", name],
       `${why}; the optional dependency is dropped`,
+      "remove it from depends_on, or enable the service",
     );
     return undefined;
   }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 debian_packages=(
   # build the native runtime: x86_64 natively, aarch64 cross-built and run under qemu-user
   build-essential libzstd-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross libzstd-dev:arm64
-  qemu-user-static clang llvm lld
+  qemu-user-static clang llvm lld clang-format
   # real parts the tests and users meet
   docker.io docker-registry skopeo apache2-utils uidmap passt iproute2 busybox-static
   zstd tmux xvfb x11-apps jq curl hyperfine iperf3 ca-certificates debootstrap file

@@ -90,7 +90,9 @@ int write_file_atomic(int dirfd, const char *path, const void *buf, size_t len, 
   fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
   if (fd < 0)
     return -1;
-  if (write_full(fd, buf, len) < 0 || fsync(fd) < 0) {
+  /* No fsync: a cache index lost in a crash fails its check and the layer is extracted
+   * again, and the other callers write per-run files. */
+  if (write_full(fd, buf, len) < 0) {
     close(fd);
     unlinkat(dirfd, tmp, 0);
     return -1;

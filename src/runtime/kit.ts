@@ -7,7 +7,7 @@ import { UserError } from "../util/errors.js";
 export const TARGETS = ["x86_64-linux", "aarch64-linux"] as const;
 export type Target = (typeof TARGETS)[number];
 
-/** The package root: kit/ ships beside dist/ (and beside src/ in a checkout). */
+/** The package root: kit/ ships beside lib/ (and beside src/ in a checkout). */
 const packageRoot = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The target of the machine chefer runs on. */

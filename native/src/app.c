@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,16 +160,18 @@ static void hand_over(struct run *r) {
 }
 
 static int host_prepare(struct run *r) {
-  char cache[4096];
+  char cache[4096], data[PATH_MAX];
   const struct app *a = r->app;
 
   if (cache_path(cache, sizeof cache) < 0 || cache_open(cache, &r->cache) < 0 ||
       data_path(a->opts->data_dir, a->manifest->data_dir, a->manifest->app_name, r->data,
                 sizeof r->data) < 0)
     return -1;
-  if (make_dirs(r->data, 0700) < 0)
+  if (make_dirs(r->data, 0700) < 0 || realpath(r->data, data) == NULL)
     return fail_errno(EXIT_ENVIRONMENT, "pass --data-dir with a writable directory",
                       "create data directory %s", r->data);
+  /* Absolute from here: the working directory becomes the cache below. */
+  snprintf(r->data, sizeof r->data, "%s", data);
   if (fchdir(r->cache.dir) < 0)
     return fail_errno(EXIT_ENVIRONMENT, NULL, "enter cache %s", cache);
   log_debug("cache %s, data %s, id map %s", cache, r->data, r->map.key);

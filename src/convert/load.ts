@@ -13,7 +13,7 @@ import { discoverProject } from "./discover.js";
 import { applyExtends } from "./extends.js";
 import { applyInclude, type IncludeEntry } from "./include.js";
 import { interpolateTree } from "./interpolate.js";
-import { mergeProject, stripTags } from "./merge.js";
+import { enforceUnicity, mergeProject, stripTags } from "./merge.js";
 import { newMap, type YMap } from "./node.js";
 import { parseCompose } from "./parse.js";
 import { resolveModelPaths } from "./paths.js";
@@ -118,6 +118,7 @@ function mergeFiles(parsed: { file: string; docs: YMap[] }[], ctx: Context): YMa
     for (const doc of docs) model = mergeProject(model, processDoc(doc, file, ctx));
   }
   stripTags(model);
+  enforceUnicity(model);
   return model;
 }
 

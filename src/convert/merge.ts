@@ -282,3 +282,21 @@ export function stripTags(node: YNode): void {
     else stripTags(v);
   }
 }
+
+/**
+ * De-duplicates list attributes of every service, as compose-go's EnforceUnicity does after
+ * each file: a later entry with the same key replaces an earlier one in place.
+ */
+export function enforceUnicity(model: YMap): void {
+  const services = model.entries.get("services");
+  if (!isMap(services)) return;
+  for (const service of services.entries.values()) {
+    if (!isMap(service)) continue;
+    for (const [key, value] of service.entries) {
+      const rule = ruleFor([key]);
+      if ((rule === "unique" || rule === "hosts") && isSeq(value)) {
+        service.entries.set(key, mergeUnique([key], { ...value, items: [] }, value));
+      }
+    }
+  }
+}

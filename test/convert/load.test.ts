@@ -391,3 +391,13 @@ test("YAML 1.1 booleans such as yes are still read as booleans, with a warning",
     ["compose/legacy-boolean@4", "compose/legacy-boolean@5"],
   );
 });
+
+test("duplicate list entries within one file are de-duplicated as docker compose does", (t) => {
+  const dir = project(t, {
+    "compose.yaml":
+      "services:\n  web:\n    image: a:1\n    ports: ['80:80', '80:80']\n    volumes: [a:/data, b:/data]\nvolumes: {a: {}, b: {}}\n",
+  });
+  const web = load({ cwd: dir }).model.services.web;
+  assert.deepEqual(web.ports, ["80:80"]);
+  assert.deepEqual(web.volumes, ["b:/data"]);
+});

@@ -251,14 +251,15 @@ function dirToVolume(ctx: ServiceContext, spec: MountSpec, out: MountFields): vo
   );
 }
 
-/** A volume name that is valid and not yet taken by a declared or generated volume. */
+/** Volume names hold at most 63 characters; 56 leaves room for a "-NNN" suffix. */
 function uniqueVolumeName(ctx: ServiceContext, wanted: string): string {
   const base =
     wanted
       .toLowerCase()
       .replace(/[^a-z0-9_.-]+/g, "-")
       .replace(/-{2,}/g, "-")
-      .replace(/^[^a-z0-9]+|-+$/g, "") || "data";
+      .replace(/^[^a-z0-9]+|-+$/g, "")
+      .slice(0, 56) || "data";
   const taken = (n: string) =>
     ctx.volumes.has(n) || declaredVolume(ctx, n) || [...ctx.bindVolumes.values()].includes(n);
   let name = base;

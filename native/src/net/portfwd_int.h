@@ -53,6 +53,7 @@ struct pf_conn {
   struct pf_side client, upstream;
   struct pf_pipe up, down; /* up: client to service; down: service to client */
   struct portfwd *pf;
+  const struct pf_listener *l;
   int connecting;
   int closed;
   struct pf_conn *prev, *next; /* the live list */

@@ -132,7 +132,8 @@ static int finish_connect(struct pf_conn *c) {
   socklen_t len = sizeof soerr;
   getsockopt(c->upstream.fd, SOL_SOCKET, SO_ERROR, &soerr, &len);
   if (soerr) {
-    pf_log(c->pf, "connect to a service: %s", strerror(soerr));
+    pf_log(c->pf, "connect to service %s port %u: %s", c->l->service, c->l->container_port,
+           strerror(soerr));
     return -1;
   }
   c->connecting = 0;
@@ -187,6 +188,7 @@ static void start_conn(struct pf_listener *l, int client) {
     close(client);
     return;
   }
+  c->l = l;
 
   c->upstream.fd = pf_upstream_socket(l->pf, SOCK_STREAM);
   if (c->upstream.fd < 0 || open_pipe(&c->up) < 0 || open_pipe(&c->down) < 0)

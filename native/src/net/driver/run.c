@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../log.h"
 #include "../hosts.h"
 #include "../pasta.h"
 #include "../portfwd.h"
@@ -40,10 +41,9 @@ static void on_child(int sig) {
   (void)sig;
 }
 
-static void log_debug(void *ctx, const char *msg) {
+static void forward_debug(void *ctx, const char *msg) {
   (void)ctx;
-  if (getenv("CHEFER_DEBUG"))
-    fprintf(stderr, "net-driver: debug: %s\n", msg);
+  log_debug("%s", msg);
 }
 
 /* The service's view of names: its own mount namespace with the generated files over
@@ -170,7 +170,7 @@ static int setup(struct run *r, struct net_err *err) {
     return -1;
   if (r->pf.udp_idle_ms > 0)
     portfwd_set_udp_idle(r->fwd, r->pf.udp_idle_ms);
-  portfwd_set_logger(r->fwd, log_debug, NULL);
+  portfwd_set_logger(r->fwd, forward_debug, NULL);
 
   if (enter_userns(err))
     return -1;
@@ -247,6 +247,7 @@ int cmd_run(const char *plan_path) {
   r.app = (struct net_app){.holder = -1, .netns_fd = -1, .factory_fd = -1};
   for (size_t i = 0; i < PF_MAX_SERVICES; i++)
     r.pastas[i].pid = -1;
+  log_init_from_env(); /* CHEFER_LOG=debug shows the forwarder's debug messages */
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
   /* A handler (not SIG_IGN) makes SIGCHLD interrupt epoll_wait, so exits are seen at once. */

@@ -131,3 +131,15 @@ test("the -f, -p, --env-file, --profile and --name flags reach the loader", asyn
   assert.match(r.stdout, /image: nginx:1\.25/);
   assert.match(r.stdout, /^ {2}debug:$/m);
 });
+
+test("with --format json, a project that cannot be found is still reported as data", async (t) => {
+  const dir = project(t, { "empty/.keep": "" });
+  const r = await runCli(
+    ["from-compose", "--format", "json", "--project-directory", join(dir, "empty")],
+    { cwd: join(dir, "empty") },
+  );
+  assert.equal(r.code, 1);
+  const data = JSON.parse(r.stdout) as { ok: boolean; diagnostics: { message: string }[] };
+  assert.equal(data.ok, false);
+  assert.match(data.diagnostics[0]?.message ?? "", /no compose file found/);
+});

@@ -98,7 +98,23 @@ function convertOrReport(args: Args, json: boolean): ConvertResult {
   try {
     return convertProject(options(args));
   } catch (error) {
-    if (!(error instanceof UserError) || error.problems.length === 0) throw error;
+    if (!(error instanceof UserError)) throw error;
+    if (error.problems.length === 0) {
+      // Still data on stdout with --format json: one diagnostic without a location.
+      if (json)
+        report(
+          [
+            {
+              code: "compose/load",
+              severity: "error",
+              message: error.message,
+              ...(error.fix ? { fix: error.fix } : {}),
+            },
+          ],
+          json,
+        );
+      throw error;
+    }
     report(error.problems, json);
     throw new UserError(error.message, {
       fix: error.fix ?? "correct the errors above",

@@ -32,7 +32,8 @@ static int bind_fd(int source, int target, int recursive) {
                   MS_BIND | (recursive ? MS_REC : 0), NULL);
 }
 
-/* Opens (creating when missing) a mount target inside the root: a directory, or a file. */
+/* Opens (creating when missing) a mount target inside the root: a directory (file 0), or a
+ * file (1); with 2, a dangling symlink at the target is replaced by an empty file. */
 static int target_in_root(int root, const char *path, int file) {
   char parent[4096];
   const char *base;
@@ -45,6 +46,8 @@ static int target_in_root(int root, const char *path, int file) {
   if (dir < 0)
     return -1;
   fd = open_in_root(dir, base, O_PATH, 0);
+  if (fd < 0 && errno == ENOENT && file == 2)
+    unlinkat(dir, base, 0); /* a dangling symlink where the runtime puts its own file */
   if (fd < 0 && errno == ENOENT) {
     int made = openat(dir, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (made >= 0)
@@ -183,7 +186,7 @@ static int write_etc_file(int svcdir, const char *name, const char *text, int ro
     return fail_errno(EXIT_START, NULL, "write %s", name);
   snprintf(path, sizeof path, "/etc/%s", name);
   src = openat(svcdir, name, O_PATH | O_CLOEXEC);
-  dst = target_in_root(root, path, 1);
+  dst = target_in_root(root, path, 2);
   rc = src < 0 || dst < 0 ? -1 : bind_fd(src, dst, 0);
   if (src >= 0)
     close(src);
@@ -289,7 +292,9 @@ static int user_mount(const struct mount_spec *mt, const struct mount_env *env, 
     file = 1;
   dst = target_in_root(env->root, mt->target, file);
   if (dst < 0)
-    return fail_errno(EXIT_START, NULL, "create mount target %s", mt->target);
+    return fail_errno(EXIT_START,
+                      "point the mount at a path that is a directory (or nothing) in the image",
+                      "create mount target %s", mt->target);
   if (fresh)
     seed_volume(env->root, mt->target, src);
   snprintf(data, sizeof data, "size=%lldk,mode=%o",

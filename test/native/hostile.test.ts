@@ -185,3 +185,36 @@ describe("extracting a hostile layer", { skip }, () => {
     if (xattr.error === undefined) assert.equal(String(xattr.stdout), "y");
   });
 });
+
+describe("a hostile layer given to the runtime", { skip }, () => {
+  it("survives random damage to a layer without crashing or writing outside", () => {
+    const base = workDir("fuzz");
+    const root = join(base, "root");
+    const host = join(base, "host");
+    mkdirSync(host);
+    const good = rawTar([
+      { name: "d/", type: "5", mode: 0o755 },
+      { name: "d/f", type: "0", data: Buffer.from("content\n".repeat(100)) },
+      { name: "l", type: "2", linkname: "../host" },
+      { name: "h", type: "1", linkname: "d/f" },
+    ]);
+    const file = join(base, "layer.tar");
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 60; i++) {
+      const bad = Buffer.from(good);
+      for (let k = 0; k < 4; k++)
+        bad[Math.floor(random() * bad.length)] = Math.floor(random() * 256);
+      writeFileSync(file, bad);
+      mkdirSync(root, { recursive: true });
+      const r = spawnSync(driverBin, ["extract", file, root], { encoding: "utf8" });
+      assert.ok(
+        r.status === 0 || r.status === 5 || r.status === 4,
+        `case ${i}: ${String(r.status)} ${r.signal ?? ""} ${r.stderr}`,
+      );
+      assert.equal(r.signal, null);
+      assert.deepEqual(readdirSync(host), [], `case ${i} wrote outside the root`);
+      spawnSync("rm", ["-rf", root]);
+    }
+  });
+});

@@ -182,3 +182,38 @@ describe("a service's root filesystem", { skip: skipReason() }, () => {
     assert.equal((await runApp(exe, [], { home })).code, 0);
   });
 });
+
+describe("an image whose symlinks point mount targets outside", { skip: skipReason() }, () => {
+  it("keeps /etc/hosts and volume mounts inside the root", async () => {
+    const dir = workDir("targets");
+    const host = join(dir, "host");
+    mkdirSync(host);
+    const tricks = await makeLayer([
+      { name: "etc/" },
+      { name: "etc/hosts", type: "symlink", linkname: `../../../../../..${host}/hosts` },
+      { name: "data", type: "symlink", linkname: host },
+    ]);
+    const exe = await buildApp(
+      dir,
+      "targets",
+      [
+        {
+          name: "main",
+          layers: [await busyboxLayer(), tricks],
+          config: {
+            Cmd: ["/bin/sh", "-c", "cat /etc/hosts | grep -c localhost; echo x > /data/y"],
+          },
+          over: { mounts: [{ type: "volume", source: "v", target: "/data", readOnly: false }] },
+        },
+      ],
+      ["v"],
+    );
+    const r = await runApp(exe, [], { home: makeHome(dir) });
+    assert.deepEqual(readdirSync(host), [], `the image reached the host: ${r.stderr}`);
+    if (r.code !== 0)
+      assert.match(
+        r.stderr,
+        /^error: create mount target \/data: No such file or directory\n {2}fix: /m,
+      );
+  });
+});

@@ -245,9 +245,13 @@ static int enter_workdir(const char *dir) {
   snprintf(path, sizeof path, "%s", dir);
   /* Docker creates a missing working directory. We are inside the root already, so plain
    * mkdir cannot escape it. */
-  for (char *p = path + 1; *p; p++)
-    if (*p == '/' && (*p = '\0', mkdir(path, 0755), *p = '/', 0))
-      break;
+  for (char *p = path + 1; *p; p++) {
+    if (*p != '/')
+      continue;
+    *p = '\0';
+    mkdir(path, 0755);
+    *p = '/';
+  }
   mkdir(path, 0755);
   return chdir(dir) < 0 ? fail_errno(EXIT_START, NULL, "enter working directory %s", dir) : 0;
 }

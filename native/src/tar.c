@@ -248,9 +248,8 @@ static int make_dir(struct tar_extract *t, int dirfd, const char *name) {
   if (fd < 0)
     return fail_errno(EXIT_DAMAGED, HOSTILE, "extract layer %s: open %s", t->label, t->e.path);
   set_owner(t, dirfd, name, fd);
-  /* Directories stay writable for the owner while extracting; container root can write
-   * into them anyway, and the mode is what overlayfs shows. */
-  fchmod(fd, (mode_t)(t->e.mode | 0700));
+  /* The exact mode, even read-only: container root, which extracts, writes into its own
+   * directories whatever their mode (GNU tar needs --delay-directory-restore for this). */
   fchmod(fd, (mode_t)t->e.mode);
   close(fd);
   return 0;

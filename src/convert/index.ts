@@ -3,7 +3,8 @@
  * Loading follows docker compose (load.ts); translation follows the mapping table
  * (translate/). Nothing here writes files; output.ts does.
  */
-import { resolve } from "node:path";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { Recipe } from "../appcipe/types.js";
 
 import { Diagnostics, type Diagnostic } from "./diagnostics.js";
@@ -37,9 +38,7 @@ export function convertProject(options: ConvertOptions): ConvertResult {
   const diags = new Diagnostics();
   const project = loadProject(options, diags);
   const cwd = options.cwd ?? process.cwd();
-  const file = options.output
-    ? resolve(cwd, options.output)
-    : resolve(project.workingDir, "appcipe.yml");
+  const file = recipePath(options.output ? resolve(cwd, options.output) : project.workingDir);
   const name = appName(options.name, project.name, project.files[0] as string, diags);
   const recipe = translateProject({ project, options, diags, appName: name, file });
   if (!diags.hasErrors) verifyRecipe(recipe, project.files, project.model, diags);
@@ -52,4 +51,13 @@ export function convertProject(options: ConvertOptions): ConvertResult {
     projectName: project.name,
     disabledServices: project.disabledServices,
   };
+}
+
+/** `-o DIR` (or no -o) means DIR/appcipe.yml, as `chefer check DIR` reads it. */
+function recipePath(path: string): string {
+  try {
+    return statSync(path).isDirectory() ? join(path, "appcipe.yml") : path;
+  } catch {
+    return path;
+  }
 }

@@ -57,6 +57,7 @@ static int digits(struct parser *ps) {
 static int parse_number(struct parser *ps, struct json **out) {
   const char *from = ps->p;
   char buf[64];
+  double number;
 
   if (ps->p < ps->end && *ps->p == '-')
     ps->p++;
@@ -77,11 +78,14 @@ static int parse_number(struct parser *ps, struct json **out) {
     return syntax(ps, "number too long");
   memcpy(buf, from, (size_t)(ps->p - from));
   buf[ps->p - from] = '\0';
+  number = strtod(buf, NULL);
+  if (!isfinite(number))
+    return syntax(ps, "number out of range");
   *out = node(JSON_NUMBER);
   if (*out == NULL)
     return fail(EXIT_ENVIRONMENT, NULL, "allocate manifest: out of memory");
-  (*out)->number = strtod(buf, NULL);
-  return isfinite((*out)->number) ? 0 : syntax(ps, "number out of range");
+  (*out)->number = number;
+  return 0;
 }
 
 static int hex4(struct parser *ps, unsigned *out) {

@@ -71,6 +71,14 @@ export function extendSchema(base: Schema): Schema {
   add(s, ["definitions", "network"], { enable_ipv4: BOOL_OR_STRING, enable_ipv6: BOOL_OR_STRING });
   add(s, ["definitions", "secret"], { environment: STRING });
   add(s, ["definitions", "config"], { content: STRING, environment: STRING });
+  const generic = [
+    "definitions",
+    "generic_resources",
+    "items",
+    "properties",
+    "discrete_resource_spec",
+  ];
+  add(s, generic, { value: { type: ["number", "string"] } });
   return s;
 }
 

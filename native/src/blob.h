@@ -1,6 +1,7 @@
 /* Reading a blob out of the executable: each zstd frame is hashed before it is decompressed,
  * must decompress to exactly its recorded size, and the whole blob must hash to its digest.
- * Memory is bounded by one frame (chunk_size), whatever the blob claims. */
+ * Frames are decompressed on up to four cores, two batches in flight, so memory is bounded
+ * by eight frames (chunk_size each), whatever the blob claims. */
 #ifndef CHEFER_BLOB_H
 #define CHEFER_BLOB_H
 

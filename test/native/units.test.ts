@@ -9,7 +9,7 @@ import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { busyboxLayer, buildApp, driverBin, workDir } from "./support/app.js";
+import { busyboxLayer, buildApp, driverBin, makeLayer, workDir } from "./support/app.js";
 
 const skip = existsSync(driverBin)
   ? false
@@ -137,5 +137,38 @@ describe("footer and manifest", { skip }, () => {
       );
       if (r.code === 5) assert.match(r.stderr, /^error: [a-z]/, `offset ${at}`);
     }
+  });
+});
+
+describe("a blob of several frames", { skip }, () => {
+  it("verifies and decompresses every frame in order, and names a damaged one", async () => {
+    const dir = workDir("frames");
+    const big = await makeLayer([{ name: "big", content: randomBytes(9 * 1024 * 1024) }]);
+    const exe = await buildApp(dir, "frames", [
+      { name: "main", layers: [await busyboxLayer(), big], config: { Cmd: ["/bin/true"] } },
+    ]);
+    const ok = driver("blobs", exe);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.split("\n").filter(Boolean).length, 2);
+    const bytes = readFileSync(exe);
+    const payloadAt = Number(bytes.readBigUInt64LE(bytes.length - 96 + 16));
+    const manifest = JSON.parse(
+      bytes
+        .subarray(Number(bytes.readBigUInt64LE(bytes.length - 96 + 24)), bytes.length - 96)
+        .toString(),
+    ) as { blobs: { offset: number; frames: { csize: number }[] }[] };
+    const blob = manifest.blobs.find((b) => b.frames.length === 3);
+    assert.ok(blob, "the big layer has three frames");
+    const third =
+      payloadAt + blob.offset + (blob.frames[0]?.csize ?? 0) + (blob.frames[1]?.csize ?? 0) + 10;
+    bytes[third] = (bytes[third] as number) ^ 1;
+    const damaged = join(dir, "damaged");
+    writeFileSync(damaged, bytes);
+    const r = driver("blobs", damaged);
+    assert.equal(r.code, 5);
+    assert.match(
+      r.stderr,
+      /^error: verify blob [0-9a-f]{12} frame 2: damaged \(SHA-256 mismatch\)$/m,
+    );
   });
 });

@@ -101,54 +101,53 @@ function chooseTerminal(services: Service[], nodes: Map<string, YMap>, diags: Di
 
 /** host on any service gives the app the host's network; all-internal networks isolate it. */
 function networkMode(model: YMap, services: Map<string, YMap>, diags: Diagnostics): NetworkMode {
-  let mode: NetworkMode = allInternal(model) ? "internal" : "bridge";
-  const hostUsers: string[] = [];
-  for (const [name, node] of [...services].sort(([a], [b]) => a.localeCompare(b))) {
-    const raw = text(node.entries.get("network_mode"));
-    if (!raw || raw === "bridge" || raw === "default") continue;
-    const at = keyLoc(node, "network_mode");
-    const path = ["services", name, "network_mode"];
-    if (node.entries.has("networks")) {
-      diags.error({
-        code: "compose/network-mode-with-networks",
-        at,
-        path,
-        message: "network_mode and networks cannot be combined, as in docker compose",
-        fix: "remove one of them",
-      });
-      continue;
-    }
-    if (raw === "host") hostUsers.push(name);
-    else if (raw === "none")
-      diags.warn({
-        code: "compose/network-mode",
-        at,
-        path,
-        message: "network_mode none is not supported; the service joins the app's network",
-        fix: "remove network_mode",
-      });
-    else
-      diags.warn({
-        code: "compose/network-mode",
-        at,
-        path,
-        message: `network_mode ${raw} is not supported; the service gets its own place on the app's network and reaches the others by name`,
-        fix: "remove network_mode and reach the other service by its name",
-      });
-  }
-  if (hostUsers.length > 0) mode = "shared";
-  if (hostUsers.length > 0 && hostUsers.length < services.size) {
-    const first = services.get(hostUsers[0] as string) as YMap;
+  const sorted = [...services].sort(([a], [b]) => a.localeCompare(b));
+  const hostUsers = sorted.filter(([name, node]) => checkNetworkMode(name, node, diags) === "host");
+  warnSeveralNetworks(model, diags);
+  if (hostUsers.length === 0) return allInternal(model) ? "internal" : "bridge";
+  const [name, first] = hostUsers[0] as [string, YMap];
+  if (hostUsers.length < services.size) {
     diags.warn({
       code: "compose/network-shared",
       at: keyLoc(first, "network_mode"),
-      path: ["services", hostUsers[0] as string, "network_mode"],
+      path: ["services", name, "network_mode"],
       message: "network_mode host on one service gives every service of the app the host's network",
       fix: "remove network_mode: host, or use it on every service",
     });
   }
-  warnSeveralNetworks(model, diags);
-  return mode;
+  return "shared";
+}
+
+/** A service's network_mode, after reporting the modes the app cannot give one service. */
+function checkNetworkMode(name: string, node: YMap, diags: Diagnostics): string | undefined {
+  const raw = text(node.entries.get("network_mode"));
+  if (!raw || raw === "bridge" || raw === "default") return raw;
+  const where = { at: keyLoc(node, "network_mode"), path: ["services", name, "network_mode"] };
+  if (node.entries.has("networks")) {
+    diags.error({
+      code: "compose/network-mode-with-networks",
+      ...where,
+      message: "network_mode and networks cannot be combined, as in docker compose",
+      fix: "remove one of them",
+    });
+    return undefined;
+  }
+  if (raw === "none") {
+    diags.warn({
+      code: "compose/network-mode",
+      ...where,
+      message: "network_mode none is not supported; the service joins the app's network",
+      fix: "remove network_mode",
+    });
+  } else if (raw !== "host") {
+    diags.warn({
+      code: "compose/network-mode",
+      ...where,
+      message: `network_mode ${raw} is not supported; the service gets its own place on the app's network and reaches the others by name`,
+      fix: "remove network_mode and reach the other service by its name",
+    });
+  }
+  return raw;
 }
 
 function declaredNetworks(model: YMap): YMap | undefined {

@@ -62,6 +62,18 @@ function bakedFile(ctx: ServiceContext, kind: Kind, item: YNode, i: number): Bak
   return file;
 }
 
+type Source = Pick<BakedFile, "source" | "content">;
+
+interface SourceCtx {
+  ctx: ServiceContext;
+  what: string;
+  name: string;
+  def: YNode;
+  item: YNode;
+  path: (string | number)[];
+}
+
+/** The content of a config or secret: a file, inline content, or a project variable. */
 function sourceOf(
   ctx: ServiceContext,
   kind: Kind,
@@ -69,44 +81,19 @@ function sourceOf(
   def: YNode,
   item: YNode,
   i: number,
-): Pick<BakedFile, "source" | "content"> | undefined {
-  const written = text(child(def, "file"));
-  const file = written ? expandHome(written) : undefined;
-  if (file && existsSync(file)) return { source: file };
-  if (file) {
-    errorAt(
-      ctx,
-      "compose/file-missing",
-      (child(def, "file") as YNode).loc,
-      [kind, i],
-      `the ${kind.slice(0, -1)} file ${shown(ctx, file)} does not exist`,
-      "create the file, or correct the file: path",
-    );
-    return undefined;
-  }
+): Source | undefined {
+  const s: SourceCtx = { ctx, what: kind.slice(0, -1), name, def, item, path: [kind, i] };
+  if (child(def, "file")) return fileSource(s);
   const content = child(def, "content");
   if (isScalar(content) && content.value !== null) return { content: String(content.value) };
-  const env = text(child(def, "environment"));
-  if (env) {
-    const value = ctx.env[env];
-    if (value !== undefined) return { content: value };
-    errorAt(
-      ctx,
-      "compose/unset-variable",
-      def.loc,
-      [kind, i],
-      `${kind.slice(0, -1)} "${name}" reads the variable ${env}, which is not set`,
-      `set ${env} in the environment or the project's .env file`,
-    );
-    return undefined;
-  }
+  if (child(def, "environment")) return envSource(s);
   if (isExternal(def)) {
     errorAt(
       ctx,
       "compose/external-source",
       item.loc,
-      [kind, i],
-      `${kind.slice(0, -1)} "${name}" is external: it lives in a Docker engine the app will not have`,
+      s.path,
+      `${s.what} "${name}" is external: it lives in a Docker engine the app will not have`,
       "give it a file: source instead of external",
     );
     return undefined;
@@ -115,9 +102,39 @@ function sourceOf(
     ctx,
     "compose/file-source",
     item.loc,
-    [kind, i],
-    `${kind.slice(0, -1)} "${name}" has no file, content or environment source`,
+    s.path,
+    `${s.what} "${name}" has no file, content or environment source`,
     "give it a file: source",
+  );
+  return undefined;
+}
+
+function fileSource(s: SourceCtx): Source | undefined {
+  const node = child(s.def, "file") as YNode;
+  const file = expandHome(text(node) ?? "");
+  if (existsSync(file)) return { source: file };
+  errorAt(
+    s.ctx,
+    "compose/file-missing",
+    node.loc,
+    s.path,
+    `the ${s.what} file ${shown(s.ctx, file)} does not exist`,
+    "create the file, or correct the file: path",
+  );
+  return undefined;
+}
+
+function envSource(s: SourceCtx): Source | undefined {
+  const variable = text(child(s.def, "environment")) ?? "";
+  const value = s.ctx.env[variable];
+  if (value !== undefined) return { content: value };
+  errorAt(
+    s.ctx,
+    "compose/unset-variable",
+    s.def.loc,
+    s.path,
+    `${s.what} "${s.name}" reads the variable ${variable}, which is not set`,
+    `set ${variable} in the environment or the project's .env file`,
   );
   return undefined;
 }

@@ -247,6 +247,7 @@ static int sandbox_main(struct run *r) {
                          .main = r->main};
 
   r->cache.mapkey = r->map.key;
+  r->cache.single = r->map.uid_count == 0 ? r->map.why_single : NULL;
   r->cache.no_cache = r->app->opts->no_cache;
   r->cache.exe = r->app->exe;
   r->cache.payload_offset = r->app->footer->payload_offset;

@@ -253,6 +253,19 @@ static int check_space(int dirfd, const struct blob *layer) {
               (unsigned long long)(((uint64_t)vfs.f_bavail * vfs.f_frsize) >> 20));
 }
 
+static void warn_lost_owners(const struct cache *c, const struct tar_extract *t,
+                             const struct blob *layer) {
+  struct tar_stats st;
+
+  tar_get_stats(t, &st);
+  if (st.lost_owners == 0)
+    return;
+  log_warn("layer %.12s: %llu entries belong to users this machine cannot map (%s); they belong "
+           "to root in the container (fix: give this user a range in /etc/subuid and "
+           "/etc/subgid and install uidmap)",
+           layer->hex, (unsigned long long)st.lost_owners, c->single ? c->single : "no range");
+}
+
 /* Extracts layer into dirfd/<name>/root and writes dirfd/<name>/index. */
 static int extract_into(struct cache *c, const struct blob *layer, int dirfd, const char *name) {
   char sub[300];
@@ -270,6 +283,7 @@ static int extract_into(struct cache *c, const struct blob *layer, int dirfd, co
     return fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "open layer directory %s", name);
   rc = blob_read(c->exe, c->payload_offset, layer, feed, t);
   rc = rc < 0 ? rc : tar_finish(t);
+  warn_lost_owners(c, t, layer);
   tar_free(t);
   if (rc == 0 && index_build(root, &index, &len) < 0)
     rc = fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "index layer %.12s", layer->hex);

@@ -28,6 +28,7 @@ struct cache {
   uint64_t payload_offset;
   size_t step, steps; /* progress: this layer's number and how many the app has */
   int extracted;      /* layers extracted in this run */
+  const char *single; /* why only one id is mapped, or NULL when a range is */
 };
 
 /* Opens or creates <path> and its layers/ and run/ subdirectories with mode 0700. */

@@ -217,3 +217,28 @@ describe("an image whose symlinks point mount targets outside", { skip: skipReas
       );
   });
 });
+
+describe("files owned by other users in an image", { skip: skipReason() }, () => {
+  it("keep their owner with a range of ids, and become root's with a warning without one", async () => {
+    const dir = workDir("owners");
+    const owned = await makeLayer([
+      { name: "data/", uid: 999, gid: 999 },
+      { name: "data/f", content: "x", uid: 999, gid: 999 },
+    ]);
+    const exe = await buildApp(dir, "owners", [
+      {
+        name: "main",
+        layers: [await busyboxLayer(), owned],
+        config: { Cmd: ["/bin/sh", "-c", "stat -c %u:%g /data/f"] },
+      },
+    ]);
+    const ranged = await runApp(exe, [], { home: makeHome(dir) });
+    if (isRoot) assert.equal(ranged.stdout, "999:999\n", ranged.stderr);
+    const single = await runApp(exe, [], { home: makeHome(dir), env: { CHEFER_IDMAP: "single" } });
+    assert.equal(single.stdout, "0:0\n");
+    assert.match(
+      single.stderr,
+      /^warning: layer [0-9a-f]{12}: 2 entries belong to users this machine cannot map \(CHEFER_IDMAP=single is set\).*fix: .*\/etc\/subuid/m,
+    );
+  });
+});

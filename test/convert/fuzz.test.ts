@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse, stringify } from "yaml";
 import { convertProject } from "../../src/convert/index.js";
 import { UserError } from "../../src/util/errors.js";
 import { corpusDir, fixturesDir, needShared, project } from "./support.js";
@@ -108,4 +109,53 @@ test("an alias bomb is refused instead of exhausting memory", (t) => {
     (e: unknown) =>
       e instanceof UserError && e.problems.some((p) => p.code === "compose/yaml-structure"),
   );
+});
+
+const ODD_VALUES: unknown[] = [
+  "x",
+  "80:80",
+  0,
+  -1,
+  1.5,
+  true,
+  null,
+  [],
+  {},
+  ["a", 1, null],
+  { target: "/x", source: "v", type: "npipe" },
+  "0755",
+  "${X:-y}",
+  "/abs",
+  "./rel",
+  "a=b",
+];
+
+test("service keys holding values of unexpected shapes fail with located errors, never with a crash", (t) => {
+  const full = join(fixturesDir, "loader", "full-example.yml");
+  if (!needShared(t, full)) return;
+  const example = (
+    parse(readFileSync(full, "utf8")) as { services: { foo: Record<string, unknown> } }
+  ).services.foo;
+  const keys = Object.keys(example);
+  const next = random(7);
+  const pick = <T>(list: T[]): T => list[Math.floor(next() * list.length)] as T;
+  const dir = project(t, {});
+  for (let round = 0; round < ROUNDS; round++) {
+    const service: Record<string, unknown> = { image: "a:1" };
+    for (let k = 0; k < 4; k++) service[pick(keys)] = pick(ODD_VALUES);
+    const doc = {
+      services: { s: service, t: { image: "b:1" } },
+      volumes: { v: {} },
+      configs: { c: { content: "x" } },
+    };
+    writeFileSync(join(dir, "compose.yaml"), stringify(doc));
+    try {
+      convertProject({ cwd: dir, env: {} });
+    } catch (error) {
+      assert.ok(
+        error instanceof UserError,
+        `round ${round}: ${String(error)}\n${stringify(service)}`,
+      );
+    }
+  }
 });

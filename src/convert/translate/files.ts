@@ -149,8 +149,9 @@ function targetOf(kind: Kind, source: string, item: YNode): string {
 
 function modeOf(item: YNode): number {
   const mode = child(item, "mode");
-  if (isScalar(mode) && mode.value !== null) return octal(mode.source ?? String(mode.value));
-  return 0o444;
+  const value =
+    isScalar(mode) && mode.value !== null ? octal(mode.source ?? String(mode.value)) : NaN;
+  return Number.isInteger(value) && value >= 0 && value <= 0o7777 ? value : 0o444;
 }
 
 function idOf(item: YNode, key: "uid" | "gid"): number {

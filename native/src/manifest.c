@@ -72,8 +72,11 @@ static int get_strings(const struct json *obj, const char *key, const char ***ou
   if (*out == NULL)
     return fail(EXIT_ENVIRONMENT, NULL, "read manifest: out of memory");
   for (size_t i = 0; i < v->count; i++) {
-    if (v->items[i]->type != JSON_STRING)
+    if (v->items[i]->type != JSON_STRING) {
+      free(*out); /* load_layers keeps the list in a local, not in the manifest */
+      *out = NULL;
       return bad("has a list item that is not a string");
+    }
     (*out)[i] = v->items[i]->string;
   }
   *n = v->count;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "cleanup.h"
 #include "exit-codes.h"
 #include "log.h"
 #include "paths.h"
@@ -37,6 +38,7 @@ struct run {
   char ***bind_paths; /* per service, per mount: the staged source path, or NULL */
   char ***bind_hosts; /* per service, per mount: the host source path, or NULL */
   size_t main;        /* index of the main service, or SIZE_MAX */
+  int host_root;      /* started by root: the host side removes the run directory */
 };
 
 static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
@@ -237,6 +239,11 @@ static int host_wait(pid_t sandbox) {
   }
 }
 
+static void remove_run_dir(void *arg) {
+  struct run *r = arg;
+  remove_tree(r->cache.run, r->run_name);
+}
+
 /* The sandbox's side: reopen the cache through this mount namespace, then supervise. */
 static int sandbox_main(struct run *r) {
   struct lifecycle sv = {.app = r->app,
@@ -244,7 +251,8 @@ static int sandbox_main(struct run *r) {
                          .run_name = r->run_name,
                          .run_path = r->run_path,
                          .bind_paths = r->bind_paths,
-                         .main = r->main};
+                         .main = r->main,
+                         .host_cleans = r->host_root};
 
   r->cache.mapkey = r->map.key;
   r->cache.single = r->map.uid_count == 0 ? r->map.why_single : NULL;
@@ -266,6 +274,7 @@ int app_run(const struct app *a) {
   int rc;
 
   r.main = main_service(a->manifest);
+  r.host_root = getuid() == 0;
   if (a->opts->args != NULL && r.main == SIZE_MAX)
     return fail(EXIT_USAGE, "mark one service as the terminal service in the recipe",
                 "pass arguments after --: the app has no main service");
@@ -280,6 +289,7 @@ int app_run(const struct app *a) {
   rc = host_wait(sandbox);
   /* Here, outside the sandbox, host/ holds only empty mount points: the binds of the data
    * directory and bind sources exist in the sandbox's mount namespace alone. */
-  remove_tree(r.cache.run, r.run_name);
+  if (r.host_root)
+    run_detached(remove_run_dir, &r);
   return rc;
 }

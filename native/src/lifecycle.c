@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "exit-codes.h"
 #include "log.h"
 #include "service.h"
@@ -187,12 +189,32 @@ static int start_all(struct lifecycle *sv, struct state *st, int scratch) {
   return 0;
 }
 
-/* Removes what the services wrote (upper dirs, copies) while their ids are still mapped.
- * host/ stays: in this namespace it holds the binds of the user's data and bind sources,
- * which must never be walked for deletion; the host side removes the empty stubs. */
-static void clean_run_dir(const char *run_path) {
+/* Detaches every bind under host/; 0 only when none is left, so host/ can be deleted. */
+static int unmount_host(int dir) {
+  int host = openat(dir, "host", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), rc = 0;
+  DIR *d = host < 0 ? NULL : fdopendir(host);
+  struct dirent *de;
+  char path[400];
+
+  while (d != NULL && (de = readdir(d)) != NULL) {
+    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+      continue;
+    snprintf(path, sizeof path, "/proc/self/fd/%d/%s", host, de->d_name);
+    if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL)
+      rc = -1;
+  }
+  if (d != NULL)
+    closedir(d);
+  return d == NULL ? -1 : rc;
+}
+
+/* Removes the run directory while the services' ids are still mapped: what they wrote may
+ * belong to subordinate ids the host user cannot delete. host/ holds the binds of the
+ * user's data and bind sources in this namespace: it is deleted only once they are gone. */
+static void clean_run_dir(void *arg) {
+  const char *run_path = arg;
   int dir = open(run_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  DIR *d = dir < 0 ? NULL : fdopendir(dir);
+  DIR *d = dir < 0 ? NULL : fdopendir(dup(dir));
   struct dirent *de;
 
   while (d != NULL && (de = readdir(d)) != NULL)
@@ -200,6 +222,10 @@ static void clean_run_dir(const char *run_path) {
       remove_tree(dir, de->d_name);
   if (d != NULL)
     closedir(d);
+  if (dir >= 0 && unmount_host(dir) == 0 && remove_tree(dir, "host") == 0)
+    rmdir(run_path);
+  if (dir >= 0)
+    close(dir);
 }
 
 int lifecycle_run(struct lifecycle *sv) {
@@ -222,6 +248,8 @@ int lifecycle_run(struct lifecycle *sv) {
   wait_loop(&st);
   while (waitpid(-1, NULL, WNOHANG) > 0)
     ;
-  clean_run_dir(sv->run_path);
+  /* As root, the host side removes the run directory; it may delete any owner's files. */
+  if (!sv->host_cleans)
+    run_detached(clean_run_dir, (void *)sv->run_path);
   return st.code;
 }

@@ -20,6 +20,7 @@ struct lifecycle {
   char ***bind_paths;   /* per service, per mount: staged bind source path, or NULL */
   size_t main;          /* SIZE_MAX when the app has no main service */
   size_t *order;        /* start order, indexes into the manifest's services */
+  int host_cleans;      /* 1 when the host side (root) removes the run directory */
 };
 
 /* Returns the app's exit code. */

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { appendFileSync, readdirSync, existsSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   busyboxLayer,
   buildApp,
@@ -133,7 +134,10 @@ for (const asUser of [false, true]) {
       await run([], {}, home);
       const second = await run([], { CHEFER_LOG: "debug" }, home);
       assert.match(second.stderr, /cache entry intact/);
-      assert.deepEqual(readdirSync(join(home, ".cache/chefer/run")), []);
+      // The run directory is removed by a detached process after the app has exited.
+      const runDir = join(home, ".cache/chefer/run");
+      for (let i = 0; i < 50 && readdirSync(runDir).length > 0; i++) await sleep(100);
+      assert.deepEqual(readdirSync(runDir), []);
     });
 
     it("re-extracts a layer whose cache entry was changed", { skip: !isRoot }, async () => {
@@ -185,7 +189,7 @@ for (const asUser of [false, true]) {
     it("leaves no process behind when the service exits", async () => {
       const r = await run(["--", "/bin/sh", "-c", "sleep 4242 & echo started"]);
       assert.equal(r.code, 0, r.stderr);
-      assert.equal(spawnSync("pgrep", ["-f", "sleep 4242"]).status, 1);
+      assert.equal(spawnSync("pgrep", ["-f", "^sleep 4242$"]).status, 1);
     });
   });
 }

@@ -47,6 +47,6 @@ describe("an app with several services", { skip: skipReason() }, () => {
     const r = await runApp(exe, [], { home: makeHome(dir) });
     assert.equal(r.stdout, "db-first\n", r.stderr);
     assert.equal(r.code, 4);
-    assert.equal(spawnSync("pgrep", ["-f", "sleep 4343"]).status, 1, "db was stopped");
+    assert.equal(spawnSync("pgrep", ["-f", "^sleep 4343$"]).status, 1, "db was stopped");
   });
 });

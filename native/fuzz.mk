@@ -1,0 +1,39 @@
+# libFuzzer targets for the runtime's parsers of untrusted input: the footer, the manifest
+# (JSON parser and manifest checks) and layer tars (safe extraction). `make -f fuzz.mk` here,
+# or `make -C native -f fuzz.mk` from the repo, builds them into build/fuzz/. docs/fuzzing.md
+# says how to run them. Needs clang: libFuzzer ships with it, gcc has no equivalent.
+FUZZ_CC ?= clang
+FUZZ_SAN ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS = -g -O1 -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE -Isrc $(FUZZ_SAN)
+FUZZ_BUILD = build/fuzz
+HDR = $(wildcard src/*.h) fuzz/scratch.h
+
+# The runtime files each target links; main.c is never linked (libFuzzer brings its own main).
+JSON_SRC = src/json.c src/log.c
+MANIFEST_SRC = src/manifest.c $(JSON_SRC) src/sha256.c
+FOOTER_SRC = src/footer.c src/io.c $(MANIFEST_SRC)
+TAR_SRC = src/tar.c src/safepath.c src/io.c $(MANIFEST_SRC)
+
+TARGETS = json manifest footer tar
+
+.PHONY: fuzz-all fuzz-clean
+fuzz-all: $(TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
+
+$(FUZZ_BUILD)/fuzz-json: fuzz/fuzz-json.c $(JSON_SRC) $(HDR)
+	@mkdir -p $(FUZZ_BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ fuzz/fuzz-json.c $(JSON_SRC) -lm
+
+$(FUZZ_BUILD)/fuzz-manifest: fuzz/fuzz-manifest.c $(MANIFEST_SRC) $(HDR)
+	@mkdir -p $(FUZZ_BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ fuzz/fuzz-manifest.c $(MANIFEST_SRC) -lm
+
+$(FUZZ_BUILD)/fuzz-footer: fuzz/fuzz-footer.c $(FOOTER_SRC) $(HDR)
+	@mkdir -p $(FUZZ_BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ fuzz/fuzz-footer.c $(FOOTER_SRC) -lm
+
+$(FUZZ_BUILD)/fuzz-tar: fuzz/fuzz-tar.c fuzz/scratch.c $(TAR_SRC) $(HDR)
+	@mkdir -p $(FUZZ_BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ fuzz/fuzz-tar.c fuzz/scratch.c $(TAR_SRC) -lm
+
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)

@@ -61,6 +61,7 @@ export class Diagnostics {
 
 /** Shows a file relative to `base` when it lies under it, as editors like to link it. */
 export function displayFile(file: string, base: string): string {
+  if (!isAbsolute(file)) return file;
   const rel = relative(base, file);
   return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : file;
 }

@@ -33,17 +33,19 @@ export interface Discovered {
 export function discoverProject(input: DiscoverInput, diags: Diagnostics): Discovered {
   const explicit = input.files?.length ? input.files : composeFileEnv(input.env);
   const files = explicit.length
-    ? explicit.map((f) => resolve(input.cwd, f))
+    ? explicit.map((f) => (f === "-" ? STDIN_FILE : resolve(input.cwd, f)))
     : searchDefault(resolve(input.cwd, input.projectDirectory ?? "."), diags);
-  for (const f of files) requireFile(f);
-  const first = files[0] as string;
+  for (const f of files) if (f !== STDIN_FILE) requireFile(f);
+  // Docker compose resolves a project read from stdin against the current directory.
+  const first = files[0] === STDIN_FILE ? resolve(input.cwd, STDIN_FILE) : (files[0] as string);
   const workingDir = input.projectDirectory
     ? resolve(input.cwd, input.projectDirectory)
     : dirname(first);
   return { files, workingDir };
 }
 
-// TODO(limitation): `-f -` (a compose file on stdin) is not read; name a file instead.
+/** How `-f -`, a compose file read from standard input, is named in diagnostics. */
+export const STDIN_FILE = "(stdin)";
 
 /** COMPOSE_FILE lists files separated by COMPOSE_PATH_SEPARATOR, or ':' on Linux. */
 function composeFileEnv(env: Record<string, string | undefined>): string[] {

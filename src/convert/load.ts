@@ -9,7 +9,7 @@ import { resolve } from "node:path";
 import { UserError } from "../util/errors.js";
 import { Diagnostics } from "./diagnostics.js";
 import { castTypes } from "./cast.js";
-import { discoverProject } from "./discover.js";
+import { STDIN_FILE, discoverProject } from "./discover.js";
 import { applyExtends } from "./extends.js";
 import { applyInclude, type IncludeEntry } from "./include.js";
 import { interpolateTree } from "./interpolate.js";
@@ -102,7 +102,7 @@ function finish(
 function readDocs(file: string, diags: Diagnostics): YMap[] {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readFileSync(file === STDIN_FILE ? 0 : file, "utf8");
   } catch (error) {
     throw new UserError(`cannot read compose file ${file}`, {
       fix: "check the path and its permissions",

@@ -4,7 +4,7 @@
  * half-written recipe never looks complete, and an existing file is kept unless forced.
  */
 import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { renderRecipe } from "../appcipe/write.js";
 import type { Recipe } from "../appcipe/types.js";
 import { UserError } from "../util/errors.js";
@@ -12,7 +12,8 @@ import { UserError } from "../util/errors.js";
 /** The recipe's text, with a header naming the compose files relative to the recipe. */
 export function recipeText(recipe: Recipe, composeFiles: string[]): string {
   const dir = dirname(recipe.file);
-  const sources = composeFiles.map((f) => relative(dir, f) || basename(f)).join(", ");
+  const shown = (f: string) => (isAbsolute(f) ? relative(dir, f) || basename(f) : f);
+  const sources = composeFiles.map(shown).join(", ");
   const header = [
     `Converted from ${sources} by \`chefer from-compose\`.`,
     "Check it with `chefer check`; build it with `chefer build`.",

@@ -143,3 +143,15 @@ test("with --format json, a project that cannot be found is still reported as da
   assert.equal(data.ok, false);
   assert.match(data.diagnostics[0]?.message ?? "", /no compose file found/);
 });
+
+test("-f - reads the compose file from standard input and resolves it against the current directory", async (t) => {
+  const dir = project(t, {});
+  const r = await runCli(["from-compose", "-f", "-", "-p", "piped", "-o", "-"], {
+    cwd: dir,
+    input: APP.replace("name: shop\n", ""),
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^# Converted from \(stdin\)/);
+  assert.match(r.stdout, /^name: piped$/m);
+  assert.match(r.stderr, /^\(stdin\):4:13: warning\[compose\/port-localhost\]/m);
+});

@@ -8,11 +8,11 @@ import { ExitCode } from "../../util/exit-codes.js";
 import { log } from "../../util/log.js";
 
 interface Args {
-  file?: string[];
+  file?: string | string[];
   "project-directory"?: string;
   "project-name"?: string;
-  "env-file"?: string[];
-  profile?: string[];
+  "env-file"?: string | string[];
+  profile?: string | string[];
   output?: string;
   force?: boolean;
   name?: string;
@@ -29,10 +29,10 @@ export const fromComposeCommand: CommandModule<object, Args> = {
     y
       .option("file", {
         alias: "f",
-        type: "array",
-        string: true,
+        // A string, not an array: yargs does not take `-f -` for an array option.
+        type: "string",
         describe:
-          "Compose file (repeatable; default: compose.yaml searched upwards, or COMPOSE_FILE)",
+          "Compose file, - for stdin (repeatable; default: compose.yaml searched upwards, or COMPOSE_FILE)",
       })
       .option("project-directory", {
         type: "string",
@@ -44,13 +44,11 @@ export const fromComposeCommand: CommandModule<object, Args> = {
         describe: "Project name (default: COMPOSE_PROJECT_NAME, name:, or the directory)",
       })
       .option("env-file", {
-        type: "array",
-        string: true,
+        type: "string",
         describe: "Env file for interpolation (repeatable; default: .env)",
       })
       .option("profile", {
-        type: "array",
-        string: true,
+        type: "string",
         describe: "Enable a profile (repeatable; default: COMPOSE_PROFILES)",
       })
       .option("output", {
@@ -125,11 +123,11 @@ function convertOrReport(args: Args, json: boolean): ConvertResult {
 
 function options(args: Args): Parameters<typeof convertProject>[0] {
   return {
-    files: args.file,
+    files: list(args.file),
     projectDirectory: args["project-directory"],
     projectName: args["project-name"],
-    envFiles: args["env-file"],
-    profiles: args.profile,
+    envFiles: list(args["env-file"]),
+    profiles: list(args.profile),
     name: args.name,
     output: args.output === "-" ? undefined : args.output,
     keepBindMounts: args["keep-bind-mounts"],
@@ -165,4 +163,9 @@ function writeOutput(args: Args, result: ConvertResult): void {
   );
   if (result.disabledServices.length > 0)
     log.info(`left out by profiles: ${result.disabledServices.join(", ")}`);
+}
+
+/** A repeatable flag: yargs gives one value as a string, several as a list. */
+function list(value: string | string[] | undefined): string[] | undefined {
+  return value === undefined ? undefined : ([] as string[]).concat(value);
 }

@@ -28,23 +28,32 @@ static void schedule(const uint8_t *p, uint32_t w[64]) {
   }
 }
 
+/* One round, with the working variables renamed by the caller instead of moved. */
+#define ROUND(a, b, c, d, e, f, g, h, i)                                                           \
+  do {                                                                                             \
+    uint32_t t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) + ((e & f) ^ (~e & g)) + k[i] + w[i];  \
+    uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));           \
+    d += t1;                                                                                       \
+    h = t1 + t2;                                                                                   \
+  } while (0)
+
 static void compress(uint32_t st[8], const uint8_t *p) {
-  uint32_t w[64], v[8];
+  uint32_t w[64];
+  uint32_t a = st[0], b = st[1], c = st[2], d = st[3], e = st[4], f = st[5], g = st[6], h = st[7];
 
   schedule(p, w);
-  memcpy(v, st, sizeof v);
-  for (int i = 0; i < 64; i++) {
-    uint32_t s1 = ror(v[4], 6) ^ ror(v[4], 11) ^ ror(v[4], 25);
-    uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-    uint32_t t1 = v[7] + s1 + ch + k[i] + w[i];
-    uint32_t s0 = ror(v[0], 2) ^ ror(v[0], 13) ^ ror(v[0], 22);
-    uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-    memmove(v + 1, v, 7 * sizeof v[0]);
-    v[4] += t1;
-    v[0] = t1 + s0 + maj;
+  for (int i = 0; i < 64; i += 8) {
+    ROUND(a, b, c, d, e, f, g, h, i);
+    ROUND(h, a, b, c, d, e, f, g, i + 1);
+    ROUND(g, h, a, b, c, d, e, f, i + 2);
+    ROUND(f, g, h, a, b, c, d, e, i + 3);
+    ROUND(e, f, g, h, a, b, c, d, i + 4);
+    ROUND(d, e, f, g, h, a, b, c, i + 5);
+    ROUND(c, d, e, f, g, h, a, b, i + 6);
+    ROUND(b, c, d, e, f, g, h, a, i + 7);
   }
-  for (int i = 0; i < 8; i++)
-    st[i] += v[i];
+  st[0] += a, st[1] += b, st[2] += c, st[3] += d;
+  st[4] += e, st[5] += f, st[6] += g, st[7] += h;
 }
 
 void sha256_init(struct sha256 *h) {

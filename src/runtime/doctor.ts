@@ -15,7 +15,7 @@ import {
   statSync,
 } from "node:fs";
 import { mkdirSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
+import { release as osRelease, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import Docker from "dockerode";
 import { findRuntime, hostTarget, TARGETS, type Target } from "./kit.js";
@@ -109,6 +109,26 @@ export function checkUserNamespaceSysctls(o: DoctorOptions = {}): CheckResult {
         "with `userns,` for the app's path",
     );
   return pass(name, "unprivileged user namespaces are allowed");
+}
+
+/** The kernel: openat2 (5.6) keeps extraction inside the root; rootless overlayfs needs 5.11. */
+export function checkKernel(release = osRelease()): CheckResult {
+  const name = "kernel";
+  const [major = 0, minor = 0] = release.split(/[.-]/).map(Number);
+  const at = major * 1000 + minor;
+  if (at < 5006)
+    return failed(
+      name,
+      `Linux ${release}: the runtime needs openat2 (Linux 5.6)`,
+      "upgrade to Linux 5.11 or later",
+    );
+  if (at < 5011)
+    return warn(
+      name,
+      `Linux ${release}: no overlayfs in a user namespace; layers are copied at each start`,
+      "upgrade to Linux 5.11 or later",
+    );
+  return pass(name, `Linux ${release}`);
 }
 
 /** Creating a user namespace for real, as the current user. */
@@ -289,6 +309,7 @@ export function checkDisplay(o: DoctorOptions = {}): CheckResult {
 /** Every check, in the order they are printed. */
 export async function runDoctor(o: DoctorOptions = {}): Promise<CheckResult[]> {
   return [
+    checkKernel(),
     checkUserNamespaceSysctls(o),
     checkUserNamespace(),
     checkOverlay(),

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   checkDisplay,
   checkDocker,
+  checkKernel,
   checkSubordinateIds,
   checkUserNamespaceSysctls,
   type CheckResult,
@@ -93,6 +94,12 @@ describe("doctor checks", () => {
     const r = checkUserNamespaceSysctls({ procSys });
     assert.equal(r.status, "FAIL");
     assert.match(r.fix ?? "", /sysctl -w kernel.apparmor_restrict_unprivileged_userns=0/);
+  });
+
+  it("fails on a kernel without openat2 and warns on one without rootless overlayfs", () => {
+    assert.equal(checkKernel("5.4.0-150-generic").status, "FAIL");
+    assert.equal(checkKernel("5.10.0-28-amd64").status, "WARN");
+    assert.equal(checkKernel("6.1.0-18-amd64").status, "PASS");
   });
 
   it("fails when kernel.unprivileged_userns_clone is 0", () => {

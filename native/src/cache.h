@@ -5,7 +5,7 @@
  *   layers/<digest-hex>-<mapkey>/index    lstat record of every entry under root/
  *   layers/<digest-hex>-<mapkey>.lock     flock: one extractor per entry at a time
  *   layers/.tmp-<digest-hex>-<mapkey>-*   an extraction in progress (never looks complete)
- *   run/<app>-XXXXXX/                     one run's private writable state (0700)
+ *   run/<app>-<pid>-<random>/             one run's private writable state (0700)
  *
  * An entry exists only once complete (extracted into a temp dir, indexed, renamed). At a warm
  * start the index is re-checked by an lstat walk (inode, ctime, size, mode, owner), and any

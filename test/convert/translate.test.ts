@@ -20,7 +20,7 @@ test("an unpinned image is an error at the image line; a tag or digest is accept
   const dir = project(
     t,
     compose(
-      "  a:\n    image: redis\n  b:\n    image: redis:latest\n  c:\n    image: redis:7\n  d:\n    image: r.io/x/redis@sha256:abc\n  e:\n    image: localhost:5000/redis\n",
+      "  a:\n    image: redis\n  b:\n    image: redis:latest\n  c:\n    image: redis:7\n  d:\n    image: r.io/x/redis@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n  e:\n    image: localhost:5000/redis\n",
     ),
   );
   const errors = conversionErrors(dir);

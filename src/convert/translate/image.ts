@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
+import { parseRef } from "../../appcipe/image-ref.js";
 import type { ImageSource, Platform } from "../../appcipe/types.js";
 import { child, isMap, isScalar, keyLoc, text, type YMap, type YNode } from "../node.js";
 import { isRemoteContext } from "../paths.js";
@@ -61,7 +62,19 @@ function fromImage(ctx: ServiceContext): ImageSource | undefined {
     );
     return undefined;
   }
-  if (!isPinned(ref)) {
+  const parsed = parseRef(ref);
+  if (typeof parsed === "string") {
+    errorAt(
+      ctx,
+      "compose/image-invalid",
+      node.loc,
+      ["image"],
+      `image ${ref} is not a valid reference: ${parsed}`,
+      "write image: [REGISTRY/]NAME:TAG or NAME@sha256:DIGEST",
+    );
+    return undefined;
+  }
+  if (!parsed.digest && (parsed.tag === undefined || parsed.tag === "latest")) {
     errorAt(
       ctx,
       "compose/image-not-pinned",
@@ -73,15 +86,6 @@ function fromImage(ctx: ServiceContext): ImageSource | undefined {
     return undefined;
   }
   return { source: "image", ref };
-}
-
-/** True for a reference with a digest, or with a tag other than latest. */
-export function isPinned(ref: string): boolean {
-  if (ref.includes("@")) return true;
-  const lastSlash = ref.lastIndexOf("/");
-  const name = ref.slice(lastSlash + 1);
-  const colon = name.lastIndexOf(":");
-  return colon >= 0 && name.slice(colon + 1) !== "latest" && name.slice(colon + 1) !== "";
 }
 
 function fromBuild(ctx: ServiceContext, build: YNode): ImageSource | undefined {

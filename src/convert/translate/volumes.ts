@@ -9,7 +9,7 @@ import { homedir } from "node:os";
 import { basename, posix } from "node:path";
 import type { BakedFile, Mount, Service } from "../../appcipe/types.js";
 import { child, isMap, isScalar, isSeq, text, truthy, type YMap, type YNode } from "../node.js";
-import { parseBytes } from "../syntax/bytes.js";
+import { parseSize } from "../../appcipe/sizes.js";
 import { VolumeSpecError, parseVolumeSpec } from "../syntax/volume-spec.js";
 import { errorAt, warnAt, type ServiceContext, shown } from "./context.js";
 
@@ -272,7 +272,7 @@ function tmpfsMount(target: string, options: YNode | undefined): Mount {
   const size = child(options, "size");
   const mode = child(options, "mode");
   const bytes =
-    isScalar(size) && size.value !== null ? parseBytes(size.value as string | number) : undefined;
+    isScalar(size) && size.value !== null ? parseSize(size.value as string | number) : undefined;
   if (bytes !== undefined) mount.size = bytes;
   const modeValue =
     isScalar(mode) && mode.value !== null ? octal(mode.source ?? String(mode.value)) : NaN;
@@ -296,7 +296,7 @@ function translateTmpfsKey(ctx: ServiceContext, out: MountFields): void {
     const mount: Mount = { type: "tmpfs", target: cleanTarget(target ?? raw) };
     for (const opt of opts.split(",")) {
       const [k, v = ""] = opt.split("=");
-      if (k === "size" && parseBytes(v) !== undefined) mount.size = parseBytes(v) as number;
+      if (k === "size" && parseSize(v) !== undefined) mount.size = parseSize(v) as number;
       if (k === "mode" && /^[0-7]+$/.test(v)) mount.mode = parseInt(v, 8);
     }
     out.mounts.push(mount);

@@ -1,4 +1,4 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from "yaml";
 import type { Document, Node, Pair } from "yaml";
 import type { Problem, SourceLocation } from "../util/errors.js";
 
@@ -30,19 +30,34 @@ export function parseSource(text: string, display: string): SourceFile {
     const pos = lineCounter.linePos(offset);
     return { file: display, line: pos.line, col: pos.col };
   };
+  const errors = doc.errors.map((e) => ({ pos: e.pos[0], message: e.message }));
+  const data = errors.length > 0 ? undefined : toData(doc, errors);
   return {
     display,
-    data: doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 1000 }),
+    data,
     locate: (path, options = {}) => at(offsetOf(doc, path, options.key ?? false)),
     rawText: (path) => rawText(doc, text, path),
-    syntaxProblems: doc.errors.map((e) => ({
+    syntaxProblems: errors.map((e) => ({
       code: "recipe/yaml-syntax",
       severity: "error",
-      location: at(e.pos[0]),
+      location: at(e.pos),
       message: e.message.split("\n")[0] ?? e.message,
       fix: "correct the YAML syntax at this position",
     })),
   };
+}
+
+/** toJS throws a ReferenceError for an alias before its anchor and for an alias bomb. */
+function toData(doc: Document, errors: { pos: number; message: string }[]): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    let pos = 0;
+    visit(doc, { Alias: (_, node) => ((pos = node.range?.[0] ?? 0), visit.BREAK) });
+    errors.push({ pos, message: error.message });
+    return undefined;
+  }
 }
 
 interface Found {

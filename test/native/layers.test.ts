@@ -160,6 +160,31 @@ describe("a service's root filesystem", { skip: skipReason() }, () => {
     );
   });
 
+  it("never poisons the cache, whichever byte of the file is flipped", async () => {
+    const bytes = readFileSync(exe);
+    const end = bytes.length;
+    const manifestAt = Number(bytes.readBigUInt64LE(end - 96 + 24));
+    const payloadAt = Number(bytes.readBigUInt64LE(end - 96 + 16));
+    const offsets = [
+      ...[0, 8, 12, 16, 24, 32, 40, 72, 88].map((o) => end - 96 + o),
+      ...[0.1, 0.5, 0.9].map((f) => manifestAt + Math.floor((end - 96 - manifestAt) * f)),
+      ...[0.01, 0.3, 0.6, 0.99].map((f) => payloadAt + Math.floor((manifestAt - payloadAt) * f)),
+    ];
+    const home = makeHome(dir);
+    for (const at of offsets) {
+      // A new file each time: the detached clean-up of the previous run may still map it.
+      const flipped = join(dir, `flipped-${at}`);
+      const copy = Buffer.from(bytes);
+      copy[at] = (copy[at] as number) ^ 0x20;
+      writeFileSync(flipped, copy, { mode: 0o755 });
+      const r = await runApp(flipped, [], { home });
+      assert.equal(r.code, 5, `offset ${at}: ${r.stderr}`);
+      assert.match(r.stderr, /^error: [a-z]/m, `offset ${at}`);
+    }
+    const intact = await runApp(exe, ["--", "/bin/cat", "/c/file"], { home });
+    assert.equal(intact.stdout, "same", intact.stderr);
+  });
+
   it("refuses a damaged frame and leaves no cache entry, then the intact file runs", async () => {
     const bytes = readFileSync(exe);
     const payloadAt = Number(bytes.readBigUInt64LE(bytes.length - 96 + 16));

@@ -226,6 +226,8 @@ export function runApp(exe: string, args: string[], o: RunOptions): Promise<RunR
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    // A runtime that fails early (a damaged footer) may exit before reading its stdin.
+    child.stdin.on("error", () => undefined);
     child.stdin.end(o.input ?? "");
   });
 }

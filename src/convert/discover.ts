@@ -4,10 +4,10 @@
  * compose.yml, docker-compose.yml, docker-compose.yaml found in the directory or a parent,
  * plus its override file. Relative paths in every file resolve against the working directory.
  */
-import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { UserError } from "../util/errors.js";
 import type { Diagnostics } from "./diagnostics.js";
+import { pathKind } from "./path-kind.js";
 
 const CANDIDATES = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
 const OVERRIDES = [
@@ -55,17 +55,9 @@ function composeFileEnv(env: Record<string, string | undefined>): string[] {
   return value.split(sep).filter((f) => f !== "");
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 function searchDefault(start: string, diags: Diagnostics): string[] {
   for (let dir = start; ; dir = dirname(dir)) {
-    const found = CANDIDATES.map((c) => resolve(dir, c)).filter(isFile);
+    const found = CANDIDATES.map((c) => resolve(dir, c)).filter((f) => pathKind(f) === "file");
     if (found.length > 0) return withOverride(found, dir, diags);
     if (dirname(dir) === dir) break;
   }
@@ -84,12 +76,12 @@ function withOverride(found: string[], dir: string, diags: Diagnostics): string[
       fix: "remove the others, or name the file to use with -f",
     });
   }
-  const override = OVERRIDES.map((o) => resolve(dir, o)).find(isFile);
+  const override = OVERRIDES.map((o) => resolve(dir, o)).find((f) => pathKind(f) === "file");
   return override ? [main, override] : [main];
 }
 
 function requireFile(path: string): void {
-  if (existsSync(path) && statSync(path).isFile()) return;
+  if (pathKind(path) === "file") return;
   throw new UserError(`compose file ${path} does not exist or is not a file`, {
     fix: "check the path given with -f or COMPOSE_FILE",
   });

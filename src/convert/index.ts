@@ -23,6 +23,8 @@ export interface ConvertOptions extends LoadOptions, TranslateOptions {
 
 export interface ConvertResult {
   recipe: Recipe;
+  /** The recipe as appcipe.yml text, header included: what `from-compose` writes. */
+  text: string;
   diagnostics: Diagnostic[];
   files: string[];
   workingDir: string;
@@ -41,10 +43,12 @@ export function convertProject(options: ConvertOptions): ConvertResult {
   const file = recipePath(options.output ? resolve(cwd, options.output) : project.workingDir);
   const name = appName(options.name, project.name, project.files[0] as string, diags);
   const recipe = translateProject({ project, options, diags, appName: name, file });
-  if (!diags.hasErrors) verifyRecipe(recipe, project.files, project.model, diags);
+  diags.throwIfErrors(`cannot convert ${project.files.join(", ")}`);
+  const text = verifyRecipe(recipe, project.files, project.model, diags);
   diags.throwIfErrors(`cannot convert ${project.files.join(", ")}`);
   return {
     recipe,
+    text,
     diagnostics: diags.sorted(),
     files: project.files,
     workingDir: project.workingDir,

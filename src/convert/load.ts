@@ -16,6 +16,7 @@ import { interpolateTree } from "./interpolate.js";
 import { enforceUnicity, mergeProject, stripTags } from "./merge.js";
 import { newMap, type YMap } from "./node.js";
 import { parseCompose } from "./parse.js";
+import { pathKind } from "./path-kind.js";
 import { resolveModelPaths } from "./paths.js";
 import { activeProfiles, applyProfiles } from "./profiles.js";
 import { resolveProjectName } from "./project-name.js";
@@ -197,16 +198,7 @@ function safeDocs(file: string, entry: IncludeEntry, ctx: Context): YMap[] {
 
 function includedEnv(entry: IncludeEntry, ctx: Context): Env {
   const files = entry.envFiles ?? [`${entry.projectDir}/.env`];
-  const readable = files.filter((f) => f !== "/dev/null" && isReadable(f));
+  const readable = files.filter((f) => pathKind(f) === "file");
   const own = readEnvFiles(readable, ctx.env, ctx.diags);
   return { ...own, ...ctx.env };
-}
-
-function isReadable(file: string): boolean {
-  try {
-    readFileSync(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -4,11 +4,12 @@
  * COMPOSE_ENV_FILES) only fills what the OS left unset, with later env files winning over
  * earlier ones. COMPOSE_DISABLE_ENV_FILE turns the default `.env` off.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { UserError } from "../util/errors.js";
 import type { Diagnostics } from "./diagnostics.js";
 import { DotenvError, parseDotenv } from "./dotenv.js";
+import { pathKind } from "./path-kind.js";
 
 export type Env = Record<string, string>;
 
@@ -37,15 +38,7 @@ function envFileList(input: EnvInput): string[] {
     return [];
   }
   const dotenv = resolve(input.workingDir, ".env");
-  return isFile(dotenv) ? [dotenv] : [];
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return pathKind(dotenv) === "file" ? [dotenv] : [];
 }
 
 /** Reads env files in order into one map; lookups see the OS first, then earlier keys. */

@@ -10,13 +10,15 @@ import type { Diagnostics } from "./diagnostics.js";
 import { isMap, keyLoc, type YMap } from "./node.js";
 import { recipeText } from "./output.js";
 
+/** Returns the recipe's text: what gets written when there is no error. */
 export function verifyRecipe(
   recipe: Recipe,
   files: string[],
   model: YMap,
   diags: Diagnostics,
-): void {
-  const parsed = parseRecipe(recipeText(recipe, files), recipe.file);
+): string {
+  const text = recipeText(recipe, files);
+  const parsed = parseRecipe(text, recipe.file);
   for (const p of parsed.problems) {
     if (p.severity !== "error") continue;
     const path = p.path ?? "";
@@ -27,6 +29,7 @@ export function verifyRecipe(
       fix: p.fix ?? "change the compose file so the value is valid",
     });
   }
+  return text;
 }
 
 /** The compose service a recipe path such as `services.web.aliases[0]` comes from. */

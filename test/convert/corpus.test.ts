@@ -4,7 +4,6 @@ import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseRecipe } from "../../src/appcipe/load.js";
 import { convertProject } from "../../src/convert/index.js";
-import { recipeText } from "../../src/convert/output.js";
 import { UserError } from "../../src/util/errors.js";
 import { corpusDir, needShared } from "./support.js";
 
@@ -25,7 +24,7 @@ type Outcome = "converted" | "located-error";
 function convertOne(file: string): Outcome {
   try {
     const result = convertProject({ files: [file], cwd: dirname(file), env: {} });
-    const parsed = parseRecipe(recipeText(result.recipe, result.files), result.recipe.file);
+    const parsed = parseRecipe(result.text, result.recipe.file);
     const errors = parsed.problems.filter((p) => p.severity === "error");
     assert.deepEqual(errors, [], `${file}: the recipe fails chefer check`);
     return "converted";

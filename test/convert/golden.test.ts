@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { convertProject, type ConvertOptions } from "../../src/convert/index.js";
 import { formatDiagnostic, type Diagnostic } from "../../src/convert/diagnostics.js";
-import { recipeText } from "../../src/convert/output.js";
 import { UserError } from "../../src/util/errors.js";
 import { corpusDir, fixturesDir, needShared } from "./support.js";
 
@@ -34,7 +33,7 @@ function render(options: ConvertOptions, base: string): Rendered {
   const lines = (ds: Diagnostic[]) => ds.map((d) => `${formatDiagnostic(d, base)}\n`).join("");
   try {
     const r = convertProject({ env: {}, ...options });
-    return { recipe: recipeText(r.recipe, r.files), diagnostics: lines(r.diagnostics) };
+    return { recipe: r.text, diagnostics: lines(r.diagnostics) };
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     return { recipe: "", diagnostics: lines(error.problems) };

@@ -2,7 +2,7 @@ import type { CommandModule } from "yargs";
 import { resolve } from "node:path";
 import { convertProject, type ConvertResult } from "../../convert/index.js";
 import { diagnosticsJson, formatDiagnostic, type Diagnostic } from "../../convert/diagnostics.js";
-import { recipeText, writeRecipeFile } from "../../convert/output.js";
+import { writeRecipeFile } from "../../convert/output.js";
 import { UserError } from "../../util/errors.js";
 import { ExitCode } from "../../util/exit-codes.js";
 import { log } from "../../util/log.js";
@@ -150,7 +150,7 @@ function report(diagnostics: Diagnostic[], json: boolean, result?: ConvertResult
 }
 
 function writeOutput(args: Args, result: ConvertResult): void {
-  const text = recipeText(result.recipe, result.files);
+  const text = result.text;
   if (args.output === "-") {
     process.stdout.write(text);
     return;

@@ -3,12 +3,12 @@
  * service has `build`), else a registry image that must be pinned, since the executable
  * freezes whatever the reference meant at build time.
  */
-import { existsSync, statSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { parseRef } from "../../appcipe/image-ref.js";
 import type { ImageSource, Platform } from "../../appcipe/types.js";
 import { child, isMap, isScalar, keyLoc, text, type YMap, type YNode } from "../node.js";
 import { isRemoteContext } from "../paths.js";
+import { pathKind } from "../path-kind.js";
 import { toMap } from "../merge.js";
 import { errorAt, type ServiceContext, shown } from "./context.js";
 
@@ -123,7 +123,7 @@ function fromBuild(ctx: ServiceContext, build: YNode): ImageSource | undefined {
 
 function buildInputsExist(ctx: ServiceContext, dir: string, file: string, build: YNode): boolean {
   const at = (child(build, "dockerfile") ?? child(build, "context") ?? build).loc;
-  if (!isDirectory(dir)) {
+  if (pathKind(dir) !== "dir") {
     errorAt(
       ctx,
       "compose/build-context-missing",
@@ -134,7 +134,7 @@ function buildInputsExist(ctx: ServiceContext, dir: string, file: string, build:
     );
     return false;
   }
-  if (existsSync(file)) return true;
+  if (pathKind(file) === "file") return true;
   errorAt(
     ctx,
     "compose/dockerfile-missing",
@@ -144,14 +144,6 @@ function buildInputsExist(ctx: ServiceContext, dir: string, file: string, build:
     "create it, or name the right file with build.dockerfile",
   );
   return false;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Build args; a bare key takes the project environment's value or is dropped, as in Compose. */

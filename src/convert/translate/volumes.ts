@@ -7,6 +7,7 @@
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, posix } from "node:path";
+import { pathKind } from "../path-kind.js";
 import type { BakedFile, Mount, Service } from "../../appcipe/types.js";
 import { child, isMap, isScalar, isSeq, text, truthy, type YMap, type YNode } from "../node.js";
 import { parseSize } from "../../appcipe/sizes.js";
@@ -192,15 +193,6 @@ function bindMount(ctx: ServiceContext, spec: MountSpec, out: MountFields): void
 /** `~` and `~/...` against the build machine's home, as Compose expands them. */
 export function expandHome(path: string): string {
   return path === "~" || path.startsWith("~/") ? homedir() + path.slice(1) : path;
-}
-
-function pathKind(path: string): "file" | "dir" | "missing" | "other" {
-  try {
-    const st = statSync(path);
-    return st.isFile() ? "file" : st.isDirectory() ? "dir" : "other";
-  } catch {
-    return "missing";
-  }
 }
 
 function bakeFile(ctx: ServiceContext, spec: MountSpec, out: MountFields): void {

@@ -47,14 +47,24 @@ export function parseSource(text: string, display: string): SourceFile {
   };
 }
 
-/** toJS throws a ReferenceError for an alias before its anchor and for an alias bomb. */
+/**
+ * toJS throws for an alias before its anchor, an alias bomb (ReferenceError) and a `<<` merge
+ * of something that is not a map (Error); each points at the first alias or merge key.
+ */
 function toData(doc: Document, errors: { pos: number; message: string }[]): unknown {
   try {
     return doc.toJS({ maxAliasCount: 1000 });
   } catch (error) {
-    if (!(error instanceof ReferenceError)) throw error;
+    if (!(error instanceof Error)) throw error;
+    const merge = error.message.startsWith("Merge");
     let pos = 0;
-    visit(doc, { Alias: (_, node) => ((pos = node.range?.[0] ?? 0), visit.BREAK) });
+    visit(doc, {
+      Alias: (_, node) => (merge ? undefined : ((pos = node.range?.[0] ?? 0), visit.BREAK)),
+      Pair: (_, pair) =>
+        merge && isScalar(pair.key) && pair.key.source === "<<"
+          ? ((pos = pair.key.range?.[0] ?? 0), visit.BREAK)
+          : undefined,
+    });
     errors.push({ pos, message: error.message });
     return undefined;
   }

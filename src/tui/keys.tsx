@@ -1,5 +1,5 @@
 import { createContext, useContext, useLayoutEffect, useRef, type ReactNode } from "react";
-import { useInput, type Key } from "ink";
+import { useInput, useStdin, type Key } from "ink";
 import { useLatest } from "./use-latest.js";
 
 export type KeyHandler = (input: string, key: Key) => void;
@@ -19,6 +19,14 @@ const KeyContext = createContext<Handlers | null>(null);
  */
 export function KeyRouter({ children }: { children: ReactNode }) {
   const handlers = useRef<Handlers>(new Set());
+  const { setRawMode, isRawModeSupported } = useStdin();
+  // Raw mode before any child's effect runs: a child may block the event loop (a conversion),
+  // and keys typed meanwhile on a cooked terminal would echo and push the screen down.
+  useLayoutEffect(() => {
+    if (!isRawModeSupported) return;
+    setRawMode(true);
+    return () => setRawMode(false);
+  }, [setRawMode, isRawModeSupported]);
   useInput((input, key) => {
     for (const handler of [...handlers.current]) handler.current(input, key);
   });

@@ -16,12 +16,17 @@ export function ConvertingScreen(props: {
   const { file, convert, onConverted, onFailed } = props;
   useEffect(() => {
     let current = true;
-    convert(file).then(
-      (result) => current && onConverted(result),
-      (error: unknown) => current && onFailed(failureOf(error)),
-    );
+    // The converter works synchronously for a moment; starting it on the next turn of the
+    // event loop lets this screen reach the terminal first.
+    const timer = setTimeout(() => {
+      convert(file).then(
+        (result) => current && onConverted(result),
+        (error: unknown) => current && onFailed(failureOf(error)),
+      );
+    }, 0);
     return () => {
       current = false;
+      clearTimeout(timer);
     };
     // One conversion per visit to this screen.
   }, []);

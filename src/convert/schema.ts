@@ -8,7 +8,7 @@
 import { createRequire } from "node:module";
 import { Ajv2019, type ErrorObject, type ValidateFunction } from "ajv/dist/2019.js";
 import type { Diagnostics } from "./diagnostics.js";
-import { keyLoc, nodeAt, isMap, toPlain, type YMap, type YNode } from "./node.js";
+import { keyLoc, nodeAt, isMap, toPlain, type YMap } from "./node.js";
 
 type Schema = Record<string, unknown>;
 
@@ -188,15 +188,11 @@ function report(model: YMap, error: ErrorObject, diags: Diagnostics): void {
     error.keyword === "additionalProperties" ? String(error.params.additionalProperty) : undefined;
   diags.error({
     code: "compose/schema",
-    at: extra && isMap(node) ? keyLoc(node, extra) : locOf(node),
+    at: extra && isMap(node) ? keyLoc(node, extra) : node.loc,
     path: extra ? [...path, extra] : path,
     message: describe(error, extra),
     fix: fixFor(error, extra),
   });
-}
-
-function locOf(node: YNode) {
-  return node.loc;
 }
 
 function describe(error: ErrorObject, extra: string | undefined): string {

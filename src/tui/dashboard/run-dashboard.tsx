@@ -1,5 +1,6 @@
 import { render } from "ink";
 import { basename } from "node:path";
+import { holdStderr } from "../hold-stderr.js";
 import { KeyRouter } from "../keys.js";
 import { ThemeContext, themeFor } from "../theme.js";
 import { LiveDashboard } from "./live-dashboard.js";
@@ -12,6 +13,7 @@ import type { AppExit } from "./use-running-app.js";
  */
 export async function runDashboard(executable: string, args: string[] = []): Promise<number> {
   let result: AppExit = { code: 1 };
+  const stderr = holdStderr();
   const instance = render(
     <ThemeContext.Provider value={themeFor()}>
       <KeyRouter>
@@ -28,7 +30,11 @@ export async function runDashboard(executable: string, args: string[] = []): Pro
     </ThemeContext.Provider>,
     { exitOnCtrlC: false },
   );
-  await instance.waitUntilExit();
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    stderr.release();
+  }
   if (result.failure) process.stderr.write(`error: ${result.failure}\n`);
   return result.code;
 }

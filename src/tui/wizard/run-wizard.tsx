@@ -1,11 +1,13 @@
 import { render } from "ink";
+import { holdStderr } from "../hold-stderr.js";
 import { ThemeContext, themeFor } from "../theme.js";
 import type { WizardOutcome, WizardPipeline } from "./pipeline.js";
 import { WizardApp } from "./wizard-app.js";
 
 /**
  * Opens the wizard on the terminal and resolves with its exit status once it closes. The
- * screen is gone by then, so the outcome's summary goes to stderr where it stays readable.
+ * screen is gone by then, so the outcome's summary goes to stderr where it stays readable,
+ * after the log lines written while the screen was up.
  * A bug inside a phase is rethrown for the CLI to report.
  */
 export async function runWizard(options: {
@@ -15,6 +17,7 @@ export async function runWizard(options: {
 }): Promise<number> {
   let outcome: WizardOutcome = { exitCode: 0 };
   let bug: unknown;
+  const stderr = holdStderr();
   const instance = render(
     <ThemeContext.Provider value={themeFor()}>
       <WizardApp
@@ -29,7 +32,11 @@ export async function runWizard(options: {
     </ThemeContext.Provider>,
     { exitOnCtrlC: false },
   );
-  await instance.waitUntilExit();
+  try {
+    await instance.waitUntilExit();
+  } finally {
+    stderr.release();
+  }
   if (bug !== undefined) throw bug;
   if (outcome.summary) process.stderr.write(`${outcome.summary}\n`);
   return outcome.exitCode;

@@ -242,6 +242,7 @@ static int host_wait(pid_t sandbox) {
 static void remove_run_dir(void *arg) {
   struct run *r = arg;
   remove_tree(r->cache.run, r->run_name);
+  remove_stale_runs(r->cache.run, r->run_name);
 }
 
 /* The sandbox's side: reopen the cache through this mount namespace, then supervise. */

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,38 @@ int cache_open(const char *path, struct cache *c) {
   if (c->layers < 0 || c->run < 0)
     return fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "open cache %s", path);
   return 0;
+}
+
+/* The pid in "<app>-<pid>-<8 hex digits>", or 0 when the name is not a run directory's. */
+static pid_t run_pid(const char *name) {
+  const char *last = strrchr(name, '-'), *p;
+  long pid = 0;
+
+  if (last == NULL || strlen(last + 1) != 8 || last == name)
+    return 0;
+  for (p = last - 1; p > name && *p >= '0' && *p <= '9'; p--)
+    ;
+  if (*p != '-' || p + 1 == last)
+    return 0;
+  pid = strtol(p + 1, NULL, 10);
+  return pid > 0 && pid < (1L << 22) ? (pid_t)pid : 0;
+}
+
+void remove_stale_runs(int run, const char *own) {
+  int fd = openat(run, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = fd < 0 ? NULL : fdopendir(fd);
+  struct dirent *de;
+
+  /* A run directory whose runtime is gone was left by a SIGKILL. Its mount points hold
+   * nothing in this namespace (the binds lived in the dead sandbox's), but our own run
+   * directory may still hold binds here, so it is never touched. */
+  while (d != NULL && (de = readdir(d)) != NULL) {
+    pid_t pid = run_pid(de->d_name);
+    if (pid > 0 && strcmp(de->d_name, own) != 0 && kill(pid, 0) < 0 && errno == ESRCH)
+      remove_tree(run, de->d_name);
+  }
+  if (d != NULL)
+    closedir(d);
 }
 
 int cache_reopen(struct cache *c) {
@@ -303,10 +336,30 @@ static void temp_name(char *out, size_t size, const char *prefix, const char *na
   snprintf(out, size, "%s%s-%08x", prefix, name, r);
 }
 
+/* Removes what a crashed extraction of this entry left (.tmp-<name>-*, .trash-<name>-*).
+ * Only called under the entry's lock, so no live extraction owns them. */
+static void remove_leftovers(int layers, const char *name) {
+  int fd = openat(layers, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = fd < 0 ? NULL : fdopendir(fd);
+  struct dirent *de;
+  size_t n = strlen(name);
+
+  while (d != NULL && (de = readdir(d)) != NULL) {
+    const char *rest = strncmp(de->d_name, ".tmp-", 5) == 0     ? de->d_name + 5
+                       : strncmp(de->d_name, ".trash-", 7) == 0 ? de->d_name + 7
+                                                                : NULL;
+    if (rest != NULL && strncmp(rest, name, n) == 0 && rest[n] == '-')
+      remove_tree(layers, de->d_name);
+  }
+  if (d != NULL)
+    closedir(d);
+}
+
 static int replace_entry(struct cache *c, const struct blob *layer, const char *name) {
   char tmp[300], trash[300];
   int rc;
 
+  remove_leftovers(c->layers, name);
   temp_name(tmp, sizeof tmp, ".tmp-", name);
   if (check_space(c->layers, layer) < 0)
     return -1;
@@ -340,8 +393,8 @@ static int locked_layer(struct cache *c, const struct blob *layer, const char *n
   return replace_entry(c, layer, name);
 }
 
-/* TODO(limitation): entries are never garbage-collected, and a run directory is left behind
- * when the runtime is killed with SIGKILL; both stay until the user removes the cache. */
+/* TODO(limitation): entries are never garbage-collected; they stay until the user removes the
+ * cache. (Run directories and extractions a killed runtime left are removed by later runs.) */
 int cache_layer(struct cache *c, const struct blob *layer, int scratch, char *name, size_t size) {
   char lock[300];
   int fd, rc;

@@ -46,6 +46,10 @@ int index_build(int dirfd, uint8_t **out, size_t *len);
 /* Returns 1 when the tree at dirfd matches the index exactly, 0 when not, -1 on error. */
 int index_check(int dirfd, const uint8_t *index, size_t len);
 
+/* Removes run directories (in the cache's run/) whose runtime process no longer exists,
+ * never the one named own. */
+void remove_stale_runs(int run, const char *own);
+
 /* Removes a directory tree below dirfd/name without following symlinks. */
 int remove_tree(int dirfd, const char *name);
 

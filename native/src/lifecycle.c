@@ -213,7 +213,7 @@ static int unmount_host(int dir) {
  * user's data and bind sources in this namespace: it is deleted only once they are gone. */
 static void clean_run_dir(void *arg) {
   const char *run_path = arg;
-  int dir = open(run_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int dir = open(run_path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), runs;
   DIR *d = dir < 0 ? NULL : fdopendir(dup(dir));
   struct dirent *de;
 
@@ -224,6 +224,9 @@ static void clean_run_dir(void *arg) {
     closedir(d);
   if (dir >= 0 && unmount_host(dir) == 0 && remove_tree(dir, "host") == 0)
     rmdir(run_path);
+  runs = open("run", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (runs >= 0)
+    remove_stale_runs(runs, strrchr(run_path, '/') + 1), close(runs);
   if (dir >= 0)
     close(dir);
 }

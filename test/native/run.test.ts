@@ -6,7 +6,7 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { appendFileSync, readdirSync, existsSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -138,6 +138,28 @@ for (const asUser of [false, true]) {
       const runDir = join(home, ".cache/chefer/run");
       for (let i = 0; i < 50 && readdirSync(runDir).length > 0; i++) await sleep(100);
       assert.deepEqual(readdirSync(runDir), []);
+    });
+
+    it("removes run directories and extractions that a killed runtime left behind", async () => {
+      const home = makeHome(dir, asUser);
+      await run([], {}, home);
+      const cache = join(home, ".cache/chefer");
+      const stale = join(cache, "run/probe-4000000-0badf00d");
+      const live = join(cache, `run/probe-${process.pid}-0badf00d`);
+      const entry = readdirSync(join(cache, "layers")).find((n) => !n.endsWith(".lock")) as string;
+      const leftover = join(cache, "layers", `.tmp-${entry}-deadbeef`);
+      for (const d of [join(stale, "main/upper"), live, join(leftover, "root")])
+        mkdirSync(d, { recursive: true });
+      rmSync(join(cache, "layers", entry, "index"));
+      // Leftovers belong to container root, as the runtime would have made them.
+      const owner = statSync(join(cache, "layers", entry));
+      spawnSync("chown", ["-R", `${owner.uid}:${owner.gid}`, stale, live, leftover]);
+      const r = await run([], {}, home);
+      assert.equal(r.code, 0, r.stderr);
+      for (let i = 0; i < 50 && existsSync(stale); i++) await sleep(100);
+      assert.equal(existsSync(stale), false, "the stale run directory is removed");
+      assert.equal(existsSync(live), true, "a run directory of a live process stays");
+      assert.equal(existsSync(leftover), false, "the interrupted extraction is removed");
     });
 
     it("re-extracts a layer whose cache entry was changed", { skip: !isRoot }, async () => {

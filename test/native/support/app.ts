@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -131,10 +131,25 @@ export interface TestService {
   over?: Partial<Service>;
 }
 
+const workDirs: string[] = [];
+
+// Removed when the test file's process ends. A run directory a detached clean-up is still
+// removing may be left behind; that is harmless in /tmp.
+process.on("exit", () => {
+  for (const dir of workDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // files owned by another user's subordinate ids, when not root
+    }
+  }
+});
+
 /** A directory every test user can read, for executables and their caches. */
 export function workDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `chefer-${prefix}-`));
   chmodSync(dir, 0o755);
+  workDirs.push(dir);
   return dir;
 }
 

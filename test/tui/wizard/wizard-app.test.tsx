@@ -218,7 +218,7 @@ test("stops on a conversion that fails, shows its fix, and goes back to the file
     const frame = await waitForFrame(r, /error: cannot load/);
     assert.match(
       frame,
-      /fix: correct the errors listed above\n1 error, 0 warnings\nservice web\n {2}error: services\.web: web has no image\n {4}fix: add image: or build:/,
+      /fix: correct the errors below in demo\/compose\.yaml, then press esc and choose\n {7}it again\n1 error, 0 warnings\nservice web\n {2}error: services\.web: web has no image\n {4}fix: add image: or build:/,
     );
     assert.match(frame, /esc choose another file/);
     await press(r, keys.enter);

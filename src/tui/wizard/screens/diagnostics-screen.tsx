@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { Box, Text } from "ink";
-import { diagnosticLines, summaryLine, type LineRole } from "../../diagnostic-lines.js";
+import { diagnosticLines, summaryLine, wrapText, type LineRole } from "../../diagnostic-lines.js";
 import { Screen } from "../../components/screen.js";
 import { useTheme, type Theme } from "../../theme.js";
 import { useLatest } from "../../use-latest.js";
@@ -16,12 +16,33 @@ function roleColor(role: LineRole, theme: Theme): string | undefined {
   return undefined;
 }
 
-function FailureHead({ failure }: { failure: Failure }) {
+/**
+ * The fix for a failed conversion as the wizard offers it: the converter's own fix speaks of
+ * a command line ("the errors above"), while here the problems are listed below.
+ */
+export function failureFix(failure: Failure, file: string): string | undefined {
+  if (failure.problems.length === 0) return failure.fix;
+  return `correct the errors below in ${file}, then press esc and choose it again`;
+}
+
+/** The failure's lines, wrapped to `width`: the error, then the fix. */
+function failureLines(failure: Failure, file: string, width: number): string[] {
+  const fix = failureFix(failure, file);
+  return [
+    ...wrapText(`error: ${failure.message}`, width, "  "),
+    ...(fix ? wrapText(`  fix: ${fix}`, width, "       ") : []),
+  ];
+}
+
+function FailureHead({ lines }: { lines: string[] }) {
   const theme = useTheme();
   return (
     <>
-      <Text color={theme.error} wrap="truncate">{`error: ${failure.message}`}</Text>
-      {failure.fix ? <Text wrap="truncate">{`  fix: ${failure.fix}`}</Text> : null}
+      {lines.map((line, i) => (
+        <Text key={i} color={i === 0 ? theme.error : undefined} wrap="truncate">
+          {line}
+        </Text>
+      ))}
     </>
   );
 }
@@ -43,7 +64,8 @@ export function DiagnosticsScreen(props: {
   const [top, setTop] = useState(0);
   const problems = props.failure ? props.failure.problems : props.problems;
   const lines = diagnosticLines(problems, columns, props.cwd);
-  const headRows = props.failure ? (props.failure.fix ? 3 : 2) : 1;
+  const head = props.failure ? failureLines(props.failure, props.file, columns) : [];
+  const headRows = head.length + 1;
   const height = Math.max(1, rows - 6 - headRows);
   const maxTop = Math.max(0, lines.length - height);
   const latest = useLatest({ props, height, maxTop });
@@ -70,7 +92,7 @@ export function DiagnosticsScreen(props: {
   const start = Math.min(top, maxTop);
   return (
     <Screen title={`Diagnostics for ${props.file}`} step={props.step} hints={hints}>
-      {props.failure ? <FailureHead failure={props.failure} /> : null}
+      <FailureHead lines={head} />
       <Text wrap="truncate">{`${summaryLine(problems)}${lines.length > height ? `  (lines ${start + 1}-${Math.min(lines.length, start + height)} of ${lines.length})` : ""}`}</Text>
       <Box flexDirection="column">
         {lines.slice(start, start + height).map((l, i) => (

@@ -24,6 +24,8 @@ export interface ProblemInput {
 /** Collects every problem of one recipe, each located in the file it came from. */
 export class Problems {
   readonly list: Problem[] = [];
+  /** The paths that have an error, so a list of 100000 bad items is not quadratic. */
+  private readonly errorPaths = new Set<string>();
 
   constructor(private readonly source: SourceFile) {}
 
@@ -54,8 +56,8 @@ export class Problems {
   /** One error per YAML path: a value the schema already rejected is not reported again. */
   private add(severity: Problem["severity"], input: ProblemInput): void {
     const path = formatPath(input.path);
-    if (severity === "error" && this.list.some((p) => p.severity === "error" && p.path === path))
-      return;
+    if (severity === "error" && this.errorPaths.has(path)) return;
+    if (severity === "error") this.errorPaths.add(path);
     this.list.push({
       code: input.code,
       severity,

@@ -155,3 +155,15 @@ test("-f - reads the compose file from standard input and resolves it against th
   assert.match(r.stdout, /^name: piped$/m);
   assert.match(r.stderr, /^\(stdin\):4:13: warning\[compose\/port-localhost\]/m);
 });
+
+test("from-compose DIR converts the project in DIR and writes DIR/appcipe.yml", async (t) => {
+  const dir = project(t, { "shop/compose.yaml": APP });
+  const r = await runCli(["from-compose", "shop"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(dir, "shop", "appcipe.yml")));
+  const file = await runCli(["from-compose", "shop/compose.yaml", "-o", "-"], { cwd: dir });
+  assert.match(file.stdout, /^name: shop$/m);
+  const missing = await runCli(["from-compose", "nothere"], { cwd: dir });
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /nothere does not exist/);
+});

@@ -3,11 +3,13 @@ import { resolve } from "node:path";
 import { convertProject, type ConvertResult } from "../../convert/index.js";
 import { diagnosticsJson, formatDiagnostic, type Diagnostic } from "../../convert/diagnostics.js";
 import { writeRecipeFile } from "../../convert/output.js";
+import { pathKind } from "../../convert/path-kind.js";
 import { UserError } from "../../util/errors.js";
 import { ExitCode } from "../../util/exit-codes.js";
 import { log } from "../../util/log.js";
 
 interface Args {
+  path?: string;
   file?: string | string[];
   "project-directory"?: string;
   "project-name"?: string;
@@ -23,10 +25,14 @@ interface Args {
 }
 
 export const fromComposeCommand: CommandModule<object, Args> = {
-  command: "from-compose",
+  command: "from-compose [path]",
   describe: "Convert a Compose project into an appcipe.yml recipe, saying what changed and where",
   builder: (y) =>
     y
+      .positional("path", {
+        type: "string",
+        describe: "The project directory, or its compose file (default: the current directory)",
+      })
       .option("file", {
         alias: "f",
         // A string, not an array: yargs does not take `-f -` for an array option.
@@ -122,9 +128,10 @@ function convertOrReport(args: Args, json: boolean): ConvertResult {
 }
 
 function options(args: Args): Parameters<typeof convertProject>[0] {
+  const where = pathArgument(args);
   return {
-    files: list(args.file),
-    projectDirectory: args["project-directory"],
+    files: list(args.file) ?? where.files,
+    projectDirectory: args["project-directory"] ?? where.projectDirectory,
     projectName: args["project-name"],
     envFiles: list(args["env-file"]),
     profiles: list(args.profile),
@@ -168,4 +175,14 @@ function writeOutput(args: Args, result: ConvertResult): void {
 /** A repeatable flag: yargs gives one value as a string, several as a list. */
 function list(value: string | string[] | undefined): string[] | undefined {
   return value === undefined ? undefined : ([] as string[]).concat(value);
+}
+
+/** `chefer from-compose DIR` starts the search in DIR; `chefer from-compose FILE` is `-f FILE`. */
+function pathArgument(args: Args): { files?: string[]; projectDirectory?: string } {
+  if (args.path === undefined) return {};
+  if (pathKind(args.path) === "file") return { files: [args.path] };
+  if (pathKind(args.path) === "dir") return { projectDirectory: args.path };
+  throw new UserError(`${args.path} does not exist`, {
+    fix: "name the project directory or its compose file",
+  });
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { findRuntime } from "../../src/runtime/kit.js";
 import { cheferBin } from "../support/cli.js";
 import { pushHello } from "./support/hello-image.js";
-import { openTerminal, tmuxMissing } from "./support/tmux.js";
+import { openTerminal, tmuxMissing, type TmuxTerminal } from "./support/tmux.js";
 
 /** Why this machine cannot run the test: it needs tmux, the test registry and a built kit. */
 async function missing(): Promise<string | undefined> {
@@ -25,6 +25,15 @@ async function runtimeSpeaksEvents(): Promise<boolean> {
   const runtime = await findRuntime("x86_64-linux");
   const help = execFileSync(runtime, ["--help"], { encoding: "utf8" });
   return help.includes("--events") && help.includes("--control");
+}
+
+/** Tabs through the log panes (the services', then the app's own output) until one shows `pattern`. */
+async function seeInSomePane(term: TmuxTerminal, pattern: RegExp): Promise<void> {
+  for (let pane = 0; pane < 3; pane++) {
+    if (await term.waitFor(pattern, 5_000).catch(() => undefined)) return;
+    term.keys("Tab");
+  }
+  assert.fail(`no log pane showed ${pattern}:\n${term.screen()}`);
 }
 
 function compose(ref: string): string {
@@ -78,11 +87,12 @@ test("the wizard takes a compose file to a built executable, and runs it when th
     assert.match(readFileSync(join(dir, "appcipe.yml"), "utf8"), /chefer-tui\/hello:1/);
     if (await runtimeSpeaksEvents()) {
       term.keys("Enter");
-      const running = await term.waitFor(/tuihello {2}running/, 60_000);
-      assert.match(running, /hello +running/);
-      await term.waitFor(/hello from the wizard/, 10_000);
+      assert.match(await term.waitFor(/tuihello {2}running/, 60_000), /hello +\w+ +0 /);
+      await seeInSomePane(term, /hello from the wizard/);
       term.keys("q");
-      assert.match(await term.waitFor(/exit status/, 30_000), /exit status 0/);
+      const closed = await term.waitFor(/exit status/, 30_000);
+      const status = /exit status (\d+)/.exec(closed)?.[1];
+      assert.match(closed, new RegExp(`the app exited with code ${status}\nexit status ${status}`));
     } else {
       t.diagnostic(
         "the kit's runtime does not take --events/--control yet; stopping at the built screen",

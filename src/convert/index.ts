@@ -3,15 +3,14 @@
  * Loading follows docker compose (load.ts); translation follows the mapping table
  * (translate/). Nothing here writes files; output.ts does.
  */
-import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Recipe } from "../appcipe/types.js";
-
 import { Diagnostics, type Diagnostic } from "./diagnostics.js";
 import { loadProject, type LoadOptions } from "./load.js";
 import { appName } from "./app-name.js";
 import type { TranslateOptions } from "./translate/context.js";
 import { translateProject } from "./translate/app.js";
+import { pathKind } from "./path-kind.js";
 import { verifyRecipe } from "./verify.js";
 
 export interface ConvertOptions extends LoadOptions, TranslateOptions {
@@ -59,9 +58,5 @@ export function convertProject(options: ConvertOptions): ConvertResult {
 
 /** `-o DIR` (or no -o) means DIR/appcipe.yml, as `chefer check DIR` reads it. */
 function recipePath(path: string): string {
-  try {
-    return statSync(path).isDirectory() ? join(path, "appcipe.yml") : path;
-  } catch {
-    return path;
-  }
+  return pathKind(path) === "dir" ? join(path, "appcipe.yml") : path;
 }

@@ -58,15 +58,21 @@ export function loadProject(options: LoadOptions, diags: Diagnostics): LoadedPro
   const osEnv = options.env ?? process.env;
   // COMPOSE_FILE may come from the .env of the directory compose runs in, as in the CLI.
   const startDir = resolve(cwd, options.projectDirectory ?? ".");
+  const preDiags = new Diagnostics();
   const preEnv = projectEnvironment(
     { osEnv, workingDir: startDir, cwd, envFiles: options.envFiles },
-    new Diagnostics(),
+    preDiags,
   );
   const found = discoverProject({ ...options, cwd, env: preEnv }, diags);
-  const env = projectEnvironment(
-    { osEnv, workingDir: found.workingDir, cwd, envFiles: options.envFiles },
-    diags,
-  );
+  // Read .env again only when the project turned out to live elsewhere.
+  const sameDir = found.workingDir === startDir;
+  if (sameDir) diags.items.push(...preDiags.items);
+  const env = sameDir
+    ? preEnv
+    : projectEnvironment(
+        { osEnv, workingDir: found.workingDir, cwd, envFiles: options.envFiles },
+        diags,
+      );
   const parsed = found.files.map((file) => ({ file, docs: readDocs(file, diags) }));
   diags.throwIfErrors("cannot parse the compose files");
   const name = resolveProjectName(

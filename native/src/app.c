@@ -17,6 +17,7 @@
 
 #include "cache.h"
 #include "cleanup.h"
+#include "events.h"
 #include "exit-codes.h"
 #include "log.h"
 #include "paths.h"
@@ -239,6 +240,13 @@ static int host_wait(pid_t sandbox) {
   }
 }
 
+static int control_fd(const char *spec) {
+  char *end;
+  long fd = spec ? strtol(spec, &end, 10) : -1;
+
+  return spec && *end == '\0' && fd >= 0 && fd < 1 << 20 ? (int)fd : -1;
+}
+
 static void remove_run_dir(void *arg) {
   struct run *r = arg;
   remove_tree(r->cache.run, r->run_name);
@@ -253,7 +261,8 @@ static int sandbox_main(struct run *r) {
                          .run_path = r->run_path,
                          .bind_paths = r->bind_paths,
                          .main = r->main,
-                         .host_cleans = r->host_root};
+                         .host_cleans = r->host_root,
+                         .control = control_fd(r->app->opts->control)};
 
   r->cache.mapkey = r->map.key;
   r->cache.single = r->map.uid_count == 0 ? r->map.why_single : NULL;
@@ -279,6 +288,7 @@ int app_run(const struct app *a) {
   if (a->opts->args != NULL && r.main == SIZE_MAX)
     return fail(EXIT_USAGE, "mark one service as the terminal service in the recipe",
                 "pass arguments after --: the app has no main service");
+  event_app(a->manifest->app_name, "preparing", -1);
   if (idmap_choose(&r.map) < 0 || host_prepare(&r) < 0)
     return -1;
   block_signals(&set);
@@ -288,6 +298,7 @@ int app_run(const struct app *a) {
   if (sandbox == 0)
     _exit(sandbox_main(&r));
   rc = host_wait(sandbox);
+  event_app(a->manifest->app_name, "exited", rc);
   /* Here, outside the sandbox, host/ holds only empty mount points: the binds of the data
    * directory and bind sources exist in the sandbox's mount namespace alone. */
   if (r.host_root)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "blob.h"
+#include "events.h"
 #include "exit-codes.h"
 #include "io.h"
 #include "log.h"
@@ -364,6 +365,7 @@ static int replace_entry(struct cache *c, const struct blob *layer, const char *
   if (check_space(c->layers, layer) < 0)
     return -1;
   log_info("extracting layers %zu/%zu", c->step, c->steps);
+  event_progress("extract", c->step - 1, c->steps, "extracting layers");
   c->extracted++;
   rc = extract_into(c, layer, c->layers, tmp);
   if (rc == 0) {

@@ -1,4 +1,5 @@
 #include "cleanup.h"
+#include "events.h"
 
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -11,6 +12,7 @@ void run_detached(void (*fn)(void *), void *arg) {
   if (pid != 0)
     return; /* on fork failure too: the directory stays, as after a crash */
   prctl(PR_SET_PDEATHSIG, 0);
+  events_close(); /* a dashboard waits for the end of the event stream */
   setsid();
   null = open("/dev/null", O_RDWR);
   if (null >= 0)

@@ -17,6 +17,8 @@ static const char usage[] =
     "  --env K=V                set an environment variable in every service (repeatable)\n"
     "  --no-cache               extract layers for this run only; leave the cache alone\n"
     "  --log-level LEVEL        error, warn, info (default) or debug; also CHEFER_LOG\n"
+    "  --events FD|PATH         write runtime events as JSON lines; also CHEFER_EVENTS\n"
+    "  --control FD             read control commands ({\"cmd\":\"stop\"}) as JSON lines\n"
     "  --inspect                print the footer and a summary of the manifest, then exit\n"
     "  --print-manifest         print the manifest JSON, then exit\n"
     "  --version                print the runtime version\n"
@@ -71,6 +73,12 @@ static int one(int argc, char **argv, int *i, struct options *o) {
     return o->inspect = 1, 0;
   if (strcmp(a, "--print-manifest") == 0)
     return o->print_manifest = 1, 0;
+  if (strcmp(a, "--events-logs") == 0)
+    return o->events_logs = 1, 0;
+  if (flag_is(a, "--events"))
+    return value(argc, argv, i, "--events", &o->events);
+  if (flag_is(a, "--control"))
+    return value(argc, argv, i, "--control", &o->control);
   if (flag_is(a, "--data-dir"))
     return value(argc, argv, i, "--data-dir", &o->data_dir);
   if (flag_is(a, "--env"))
@@ -90,6 +98,7 @@ static int one(int argc, char **argv, int *i, struct options *o) {
 
 int options_parse(int argc, char **argv, struct options *o) {
   memset(o, 0, sizeof *o);
+  o->events = getenv("CHEFER_EVENTS");
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--") == 0) {
       o->args = argv + i + 1;

@@ -13,7 +13,10 @@ struct options {
   int print_manifest;
   int help;
   int version;
-  char **args; /* after --, NULL-terminated; NULL when no -- was given */
+  char **args;         /* after --, NULL-terminated; NULL when no -- was given */
+  const char *events;  /* --events FD|PATH, else CHEFER_EVENTS */
+  int events_logs;     /* --events-logs */
+  const char *control; /* --control FD */
 };
 
 int options_parse(int argc, char **argv, struct options *o);

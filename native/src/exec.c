@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/close_range.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,8 +268,11 @@ void exec_service(const struct service *s, char *const *override, char *const *e
     fail(EXIT_START, NULL, "start service %s: no command to run", s->name), _exit(error_report());
   if (switch_user(s, &id) < 0)
     _exit(error_report());
-  /* No host descriptor may leak into the service (CVE-2024-21626 came from one). */
-  syscall(SYS_close_range, 3, ~0U, 0);
+  /* No host descriptor may leak into the service (CVE-2024-21626 came from one). Marked
+   * close-on-exec rather than closed, so a failed exec can still report on the events fd;
+   * kernels before 5.11 lack the flag and get them closed. */
+  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    syscall(SYS_close_range, 3, ~0U, 0);
   exec_search(argv, envp);
   fail_errno(errno == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC,
              "check the service's entrypoint and cmd", "exec %s in service %s", argv[0], s->name);
@@ -287,6 +291,9 @@ void init_shim(pid_t child) {
   pid_t pid;
 
   shim_child = child;
+  /* The service shares this pid namespace and could open /proc/1/fd/N: nothing of the host
+   * (the cache, the executable, the events pipe) may stay open here. */
+  syscall(SYS_close_range, 3, ~0U, 0);
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
     signal(sigs[i], forward);
   for (;;) {

@@ -9,14 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "events.h"
 #include "exit-codes.h"
+#include "json.h"
 #include "log.h"
 #include "service.h"
 
@@ -117,8 +121,10 @@ static void signal_all(struct state *st, int sig, int use_stop_signal) {
     kill(st->children[i].pid, use_stop_signal ? signal_number(s->stop_signal) : sig);
     grace = s->stop_grace_ms > grace ? s->stop_grace_ms : grace;
   }
-  if (st->kill_at == 0)
+  if (st->kill_at == 0) {
     st->kill_at = now_ms() + (int64_t)grace;
+    event_app(st->sv->app->manifest->app_name, "stopping", -1);
+  }
 }
 
 static int any_running(const struct state *st) {
@@ -135,6 +141,7 @@ static void on_exit_of(struct state *st, size_t i, int status) {
 
   st->children[i].running = 0;
   log_debug("service %s exited with %d", st->sv->app->manifest->services[index].name, code);
+  event_service(st->sv->app->manifest->services[index].name, "exited", st->children[i].pid, code);
   /* The main service decides the app's fate; without one, the first failure does
    * (crash: fail_fast), and a clean run ends when every service has ended. */
   if (is_main || (st->sv->main == SIZE_MAX && code != 0 && st->code == 0)) {
@@ -154,25 +161,73 @@ static void reap(struct state *st) {
         on_exit_of(st, i, status);
 }
 
-static void wait_loop(struct state *st) {
+static void on_signal(struct state *st, const struct signalfd_siginfo *si) {
+  if (si->ssi_signo == SIGCHLD)
+    return;
+  if (si->ssi_code != SI_KERNEL) {
+    signal_all(st, (int)si->ssi_signo, 0);
+    return;
+  }
+  /* Ctrl-C reached the services from the terminal directly; bound the wait for them. */
+  if (st->kill_at == 0)
+    st->kill_at = now_ms() + 10000;
+}
+
+/* One JSON command per line (docs/runtime-events.md). Only "stop" is known here; the full
+ * supervisor adds "restart". Returns -1 when the control pipe is closed. */
+static int on_control(struct state *st, int fd) {
+  char buf[4096];
+  ssize_t n = read(fd, buf, sizeof buf - 1);
+  struct json *cmd = NULL;
+
+  if (n <= 0)
+    return -1;
+  buf[n] = '\0';
+  for (char *save = NULL, *line = strtok_r(buf, "\n", &save); line;
+       line = strtok_r(NULL, "\n", &save)) {
+    const struct json *name;
+    if (json_parse(line, strlen(line), &cmd) < 0) {
+      error_clear();
+      continue;
+    }
+    name = json_get(cmd, "cmd");
+    if (name != NULL && name->type == JSON_STRING && strcmp(name->string, "stop") == 0)
+      st->done = 1, signal_all(st, 0, 1);
+    else
+      event_error("control: only {\"cmd\":\"stop\"} is understood by this runtime", NULL);
+    json_free(cmd);
+  }
+  return 0;
+}
+
+static int poll_timeout(const struct state *st) {
+  int64_t left = st->kill_at ? st->kill_at - now_ms() : -1;
+  return st->kill_at == 0 ? -1 : left > 0 ? (int)left : 0;
+}
+
+static void wait_loop(struct state *st, int control) {
   sigset_t set;
-  siginfo_t info;
+  struct signalfd_siginfo si;
+  int sfd;
 
   sigemptyset(&set);
   sigaddset(&set, SIGCHLD), sigaddset(&set, SIGTERM), sigaddset(&set, SIGINT);
   sigaddset(&set, SIGHUP), sigaddset(&set, SIGQUIT);
+  sfd = signalfd(-1, &set, SFD_CLOEXEC);
+  reap(st);
   while (any_running(st)) {
-    int64_t left = st->kill_at ? st->kill_at - now_ms() : 3600000;
-    struct timespec ts = {left > 0 ? left / 1000 : 0, left > 0 ? (left % 1000) * 1000000 : 0};
-    int sig = sigtimedwait(&set, &info, &ts);
-    if (sig < 0 && errno == EAGAIN && st->kill_at && now_ms() >= st->kill_at)
+    struct pollfd p[2] = {{sfd, POLLIN, 0}, {control, POLLIN, 0}};
+    int ready = poll(p, control >= 0 ? 2 : 1, poll_timeout(st));
+    if (ready == 0 && st->kill_at && now_ms() >= st->kill_at)
       signal_all(st, SIGKILL, 0);
-    else if (sig > 0 && sig != SIGCHLD && info.si_code != SI_KERNEL)
-      signal_all(st, sig, 0);
-    else if (sig > 0 && sig != SIGCHLD && st->kill_at == 0)
-      st->kill_at = now_ms() + 10000; /* Ctrl-C reached the services directly; bound the wait */
+    if (ready > 0 && (p[0].revents & POLLIN) && read(sfd, &si, sizeof si) == sizeof si)
+      on_signal(st, &si);
+    if (ready > 0 && control >= 0 && (p[1].revents & (POLLIN | POLLHUP)) &&
+        on_control(st, control) < 0)
+      control = -1;
     reap(st);
   }
+  close(sfd);
 }
 
 static int start_all(struct lifecycle *sv, struct state *st, int scratch) {
@@ -182,6 +237,8 @@ static int start_all(struct lifecycle *sv, struct state *st, int scratch) {
     sv->cache->steps += m->services[i].layer_count;
   for (size_t i = 0; i < sv->app->manifest->service_count; i++) {
     st->children[i].pid = start(sv, i, scratch);
+    if (st->children[i].pid > 0)
+      event_service(m->services[sv->order[i]].name, "starting", st->children[i].pid, -1);
     if (st->children[i].pid < 0)
       return -1;
     st->children[i].running = 1;
@@ -246,9 +303,11 @@ int lifecycle_run(struct lifecycle *sv) {
     st.code = fail_errno(EXIT_ENVIRONMENT, NULL, "prepare run directory");
   else if (start_all(sv, &st, scratch) < 0)
     st.code = -1, st.done = 1, signal_all(&st, SIGKILL, 0);
+  else
+    event_app(sv->app->manifest->app_name, "running", -1);
   if (st.code < 0)
     st.code = error_report();
-  wait_loop(&st);
+  wait_loop(&st, sv->control);
   while (waitpid(-1, NULL, WNOHANG) > 0)
     ;
   /* As root, the host side removes the run directory; it may delete any owner's files. */

@@ -21,6 +21,7 @@ struct lifecycle {
   size_t main;          /* SIZE_MAX when the app has no main service */
   size_t *order;        /* start order, indexes into the manifest's services */
   int host_cleans;      /* 1 when the host side (root) removes the run directory */
+  int control;          /* --control descriptor, or -1 */
 };
 
 /* Returns the app's exit code. */

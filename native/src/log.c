@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "exit-codes.h"
 
 static enum log_level current = LOG_INFO;
@@ -100,6 +101,7 @@ int error_report(void) {
   if (pending.message[0] == '\0')
     snprintf(pending.message, sizeof pending.message, "failed without a message (a bug)");
   log_error("%s", pending.message);
+  event_error(pending.message, pending.fix);
   if (pending.fix[0] != '\0' && current >= LOG_ERROR) {
     char line[600];
     int n = snprintf(line, sizeof line, "  fix: %s\n", pending.fix);

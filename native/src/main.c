@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "cli.h"
+#include "events.h"
 #include "exit-codes.h"
 #include "footer.h"
 #include "inspect.h"
@@ -52,6 +53,10 @@ int main(int argc, char **argv) {
   log_init_from_env();
   if (options_parse(argc, argv, &o) < 0)
     return error_report();
+  if (events_open(o.events) < 0)
+    return fail_errno(EXIT_USAGE, "pass an open descriptor or a writable path", "open events %s",
+                      o.events),
+           error_report();
   if (o.help) {
     options_usage(argc > 0 ? argv[0] : "app");
     return 0;

@@ -33,6 +33,7 @@ for (const asUser of [false, true]) {
     let dir = "";
     let exe = "";
     let users = "";
+    let initApp = "";
     const run = (args: string[], env: Record<string, string> = {}, home = makeHome(dir, asUser)) =>
       runApp(exe, args, { home, asUser, env });
 
@@ -56,6 +57,14 @@ for (const asUser of [false, true]) {
           name: "main",
           layers: [await busyboxLayer()],
           config: { User: "app", Cmd: ["/bin/id"] },
+          over: { init: true },
+        },
+      ]);
+      initApp = await buildApp(dir, "initapp", [
+        {
+          name: "main",
+          layers: [await busyboxLayer()],
+          config: { Cmd: ["/bin/true"] },
           over: { init: true },
         },
       ]);
@@ -102,6 +111,19 @@ for (const asUser of [false, true]) {
       assert.match(
         r.stderr,
         /user "app" \(.*not mapped in this user namespace\).*\n {2}fix: .*\/etc\/subuid/,
+      );
+    });
+
+    it("leaves no host descriptor open in the service or its init process", async () => {
+      const r = await runApp(initApp, ["--", "/bin/sh", "-c", "ls /proc/1/fd /proc/self/fd"], {
+        home: makeHome(dir, asUser),
+        asUser,
+      });
+      // ls's own directory is fd 3. The init process may also be unreadable (not dumpable).
+      assert.match(
+        r.stdout,
+        /^\/proc\/1\/fd:\n(0\n1\n2\n)?\n\/proc\/self\/fd:\n0\n1\n2\n3\n$/,
+        r.stderr,
       );
     });
 

@@ -9,7 +9,9 @@ FUZZ_BUILD = build/fuzz
 HDR = $(wildcard src/*.h) fuzz/scratch.h
 
 # The runtime files each target links; main.c is never linked (libFuzzer brings its own main).
-JSON_SRC = src/json.c src/log.c
+# log.c reports errors as events too when the runtime has an event stream (events.c).
+LOG_SRC = src/log.c $(wildcard src/events.c)
+JSON_SRC = src/json.c $(LOG_SRC)
 MANIFEST_SRC = src/manifest.c $(JSON_SRC) src/sha256.c
 FOOTER_SRC = src/footer.c src/io.c $(MANIFEST_SRC)
 TAR_SRC = src/tar.c src/safepath.c src/io.c $(MANIFEST_SRC)

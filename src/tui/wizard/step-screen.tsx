@@ -89,7 +89,13 @@ export function StepScreen(props: {
         />
       );
     case "built":
-      return <BuiltScreen executables={s.executables} onRun={() => h.dispatch({ type: "next" })} />;
+      return (
+        <BuiltScreen
+          executables={s.executables}
+          recipe={recipe}
+          onRun={() => h.dispatch({ type: "next" })}
+        />
+      );
     case "running": {
       const exe = runnable(s.executables);
       if (!exe || !recipe) return null;

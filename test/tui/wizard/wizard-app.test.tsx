@@ -10,7 +10,7 @@ import type { Recipe } from "../../../src/appcipe/types.js";
 import { UserError, type Problem } from "../../../src/util/errors.js";
 import type { ProgressEvent } from "../../../src/util/progress.js";
 import { fitsIn, keys, renderAt, settle, waitForFrame, type Rendered } from "../support/ink.js";
-import { visitsRecipe } from "../support/recipe.js";
+import { recipe, service, visitsRecipe } from "../support/recipe.js";
 import { hostTarget } from "../../../src/runtime/kit.js";
 
 afterEach(cleanup);
@@ -325,4 +325,18 @@ test("takes keys typed faster than the screens change", async () => {
   }
   await waitForFrame(r, /chefer · Built/);
   assert.deepEqual(calls.built, [{ file: "/work/app/appcipe.yml", targets: [hostTarget()] }]);
+});
+
+test("does not offer the dashboard for an app that talks to the terminal", async () => {
+  const calls: Calls = { converted: [], written: [], built: [] };
+  const shell = recipe([service("shell", { interfaceMode: "terminal" })]);
+  const p = pipeline(calls, { convert: async () => ({ recipe: shell, diagnostics: [] }) });
+  const { r } = start("/work/app", p, "compose.yaml");
+  for (const title of [/Diagnostics/, /Services/, /App name/, /Targets/, /Ready to build/]) {
+    await waitForFrame(r, title);
+    await press(r, keys.enter);
+  }
+  const built = await waitForFrame(r, /chefer · Built/);
+  assert.match(built, /It talks to the terminal, so run it yourself: \/tmp\/dist\/visits-/);
+  assert.match(built, /\nq quit$/);
 });

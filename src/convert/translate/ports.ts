@@ -65,6 +65,17 @@ function checkProtocol(
   i: number,
 ): Protocol | undefined {
   if (protocol === "tcp" || protocol === "udp") return protocol;
+  if (protocol !== "sctp") {
+    errorAt(
+      ctx,
+      "compose/port-syntax",
+      item.loc,
+      ["ports", i],
+      `invalid protocol ${protocol}`,
+      "use tcp or udp",
+    );
+    return undefined;
+  }
   warnAt(
     ctx,
     "compose/port-protocol",

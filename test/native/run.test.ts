@@ -101,6 +101,14 @@ for (const asUser of [false, true]) {
       assert.equal(byIds.code, 0, byIds.stderr);
     });
 
+    it("lets container root chown files and switch users, as redis and postgres images do", async () => {
+      const script =
+        "touch /tmp/owned && /bin/busybox chown 1000:1000 /tmp/owned && stat -c %u:%g /tmp/owned && " +
+        "/bin/busybox su -s /bin/sh app -c 'id -u'";
+      const r = await run(["--", "/bin/sh", "-c", script]);
+      assert.equal(r.stdout, "1000:1000\n1000\n", r.stderr);
+    });
+
     it("says how to get subordinate ids when USER needs more than one id", async () => {
       const r = await runApp(users, ["--", "/bin/id"], {
         home: makeHome(dir, asUser),

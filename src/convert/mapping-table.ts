@@ -628,7 +628,11 @@ export const MAPPING: MappingRow[] = [
   row("services.*.uts", "ignored", "each service has its own UTS namespace", REMOVE),
   row("services.*.cgroup", "ignored", "cgroups are managed by the app runtime", REMOVE),
   row("services.*.cgroup_parent", "ignored", "cgroups are managed by the app runtime", REMOVE),
-  row("services.*.runtime", "ignored", "the app runtime replaces any OCI runtime", REMOVE),
+  row(
+    "services.*.runtime",
+    "changed",
+    "nvidia gives the service the host's GPUs; any other OCI runtime is replaced by the app runtime, with a warning",
+  ),
   row("services.*.isolation", "ignored", "only Linux namespaces isolate services", REMOVE),
   row("services.*.credential_spec", "ignored", "Windows-only setting", REMOVE),
   row(

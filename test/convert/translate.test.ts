@@ -452,3 +452,16 @@ test("the app is named after the project unless --name says otherwise", (t) => {
   assert.equal(convertIn(dir).recipe.name, "shop");
   assert.equal(convertIn(dir, { name: "Store" }).recipe.name, "Store");
 });
+
+test("runtime: nvidia gives the service GPUs; another runtime is warned about", (t) => {
+  const dir = project(
+    t,
+    compose("  a: {image: a:1, runtime: nvidia}\n  b: {image: b:1, runtime: kata}\n"),
+  );
+  const r = convertIn(dir);
+  assert.deepEqual(
+    r.recipe.services.map((s) => s.gpu),
+    [true, false],
+  );
+  assert.deepEqual(codes(r.diagnostics), ["compose/runtime"]);
+});

@@ -3,10 +3,14 @@
  * with the gpu capability. Specific device ids become a list, anything else all GPUs.
  */
 import { child, isSeq, text, type YNode } from "../node.js";
-import type { ServiceContext } from "./context.js";
+import { warnAt, type ServiceContext } from "./context.js";
 
 export function translateGpu(ctx: ServiceContext): boolean | number[] {
-  const requests = [...gpusKey(ctx.node.entries.get("gpus")), ...deployDevices(ctx)];
+  const requests = [
+    ...gpusKey(ctx.node.entries.get("gpus")),
+    ...deployDevices(ctx),
+    ...runtime(ctx),
+  ];
   if (requests.length === 0) return false;
   const ids = requests.flatMap((r) =>
     isSeq(child(r, "device_ids"))
@@ -35,4 +39,21 @@ function deployDevices(ctx: ServiceContext): YNode[] {
     const caps = child(d, "capabilities");
     return isSeq(caps) && caps.items.some((c) => text(c) === "gpu");
   });
+}
+
+/** `runtime: nvidia` is the older way to ask for GPUs; other runtimes have no counterpart. */
+function runtime(ctx: ServiceContext): YNode[] {
+  const node = ctx.node.entries.get("runtime");
+  const name = text(node);
+  if (!node || !name || name === "runc") return [];
+  if (name === "nvidia") return [node];
+  warnAt(
+    ctx,
+    "compose/runtime",
+    node.loc,
+    ["runtime"],
+    `the ${name} runtime is not used; the app runtime starts the service`,
+    "remove runtime",
+  );
+  return [];
 }

@@ -48,7 +48,8 @@ function readTest(ctx: ServiceContext, node: YNode): Healthcheck["test"] | null 
   const [head, ...rest] = node.items.map((i) => text(i) ?? "");
   if (head === "NONE") return null;
   if (head === "CMD") return { argv: rest };
-  if (head === "CMD-SHELL") return { shell: rest.join(" ") };
+  // Docker runs `sh -c test[1]`; further items only become the shell's positional arguments.
+  if (head === "CMD-SHELL") return { shell: rest[0] ?? "" };
   errorAt(
     ctx,
     "compose/healthcheck-test",

@@ -217,10 +217,18 @@ static int string_body(struct parser *ps, char *o) {
   return 0;
 }
 
+/* Bytes up to the closing quote, escapes skipped over: decoded text is never longer than
+ * its source (a 6-byte \u escape yields at most 3 bytes, a 12-byte pair 4). */
+static size_t raw_length(const char *p, const char *end) {
+  const char *q = p + 1;
+
+  while (q < end && *q != '"')
+    q += (*q == '\\' && q + 1 < end) ? 2 : 1;
+  return (size_t)(q - p);
+}
+
 static int parse_string_raw(struct parser *ps, char **out) {
-  /* Decoded text is never longer than its source (a 6-byte \u escape yields <= 3 bytes,
-   * a 12-byte pair yields 4), so the rest of the input bounds the buffer. */
-  char *o = malloc((size_t)(ps->end - ps->p) + 1);
+  char *o = malloc(raw_length(ps->p, ps->end) + 1);
 
   if (o == NULL)
     return fail(EXIT_ENVIRONMENT, NULL, "allocate manifest: out of memory");

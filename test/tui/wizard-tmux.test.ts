@@ -67,16 +67,18 @@ test("the wizard opens on a terminal, walks a shipped example and quits cleanly"
   }
 });
 
-test("the wizard keeps its layout after the terminal is resized", async (t) => {
+test("the wizard opens on a directory and keeps its layout after the terminal is resized", async (t) => {
   const skip = skipReason();
   if (skip) return t.skip(skip);
   const dir = demoCopy();
-  const term = openTerminal(
-    `NO_COLOR=1 ${process.execPath} ${cheferBin} wizard demo/compose.yaml; sleep 60`,
-    { cwd: dir },
-  );
+  const term = openTerminal(`NO_COLOR=1 ${process.execPath} ${cheferBin} wizard demo; sleep 60`, {
+    cwd: dir,
+  });
   try {
-    await term.waitFor(/Diagnostics for demo\/compose\.yaml/);
+    const files = await term.waitFor(/Which compose file\?/);
+    assert.match(files, new RegExp(`Compose files in ${join(dir, "demo")}:\\n› compose\\.yaml`));
+    term.keys("Enter");
+    await term.waitFor(/Diagnostics for compose\.yaml/);
     term.keys("Enter");
     await term.waitFor(/Services/);
     term.resize(60, 15);

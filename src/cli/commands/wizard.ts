@@ -1,4 +1,6 @@
 import type { CommandModule } from "yargs";
+import { statSync } from "node:fs";
+import { resolve } from "node:path";
 import { UserError } from "../../util/errors.js";
 
 interface Args {
@@ -9,6 +11,14 @@ interface Args {
 /** The wizard needs a terminal both ways: keys in, screens out. */
 export function hasTerminal(): boolean {
   return Boolean(process.stdin.isTTY && process.stdout.isTTY);
+}
+
+/** A directory opens the file step there; a file skips it. */
+function startingPoint(file: string | undefined): { cwd: string; file?: string } {
+  const cwd = process.cwd();
+  if (file === undefined) return { cwd };
+  const full = resolve(cwd, file);
+  return statSync(full, { throwIfNoEntry: false })?.isDirectory() ? { cwd: full } : { cwd, file };
 }
 
 function noTerminal(): UserError {
@@ -25,7 +35,10 @@ export const wizardCommand: CommandModule<object, Args> = {
   describe: "Turn a compose file into an executable step by step, then run it (needs a terminal)",
   builder: (y) =>
     y
-      .positional("file", { type: "string", describe: "The compose file (default: pick one)" })
+      .positional("file", {
+        type: "string",
+        describe: "The compose file, or a directory to pick one in (default: pick one here)",
+      })
       .option("kit-dir", {
         type: "string",
         array: true,
@@ -36,10 +49,8 @@ export const wizardCommand: CommandModule<object, Args> = {
     // Loaded here so the other commands do not pay for Ink and React at start-up.
     const { runWizard } = await import("../../tui/wizard/run-wizard.js");
     const { cliPipeline } = await import("../../tui/wizard/cli-pipeline.js");
-    const cwd = process.cwd();
     process.exitCode = await runWizard({
-      cwd,
-      file: args.file,
+      ...startingPoint(args.file),
       pipeline: cliPipeline({ kitDirs: args["kit-dir"] ?? [] }),
     });
   },

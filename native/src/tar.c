@@ -180,6 +180,10 @@ static int parse_pax(struct tar_extract *t, char *rec, size_t len) {
     if (eq == NULL)
       return fail(EXIT_DAMAGED, HOSTILE, "extract layer %s: malformed pax record", t->label);
     *eq = '\0';
+    if ((strcmp(sp + 1, "path") == 0 || strcmp(sp + 1, "linkpath") == 0) &&
+        strlen(eq + 1) > TAR_MAX_NAME)
+      return fail(EXIT_DAMAGED, HOSTILE, "extract layer %s: pax %s longer than %d bytes", t->label,
+                  sp + 1, TAR_MAX_NAME);
     if (strcmp(sp + 1, "path") == 0 && (free(t->next.path), 1))
       t->next.path = strndup(eq + 1, TAR_MAX_NAME);
     else if (strcmp(sp + 1, "linkpath") == 0 && (free(t->next.linkpath), 1))

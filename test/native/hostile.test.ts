@@ -127,6 +127,15 @@ describe("extracting a hostile layer", { skip }, () => {
     assert.match(r.stderr, /oversized/);
   });
 
+  it("refuses a pax path longer than a path can be", () => {
+    const value = "p/".repeat(3000);
+    const body = ` path=${value}\n`;
+    const record = `${body.length + 4}${body}`; // 4 digits of length, counted in it
+    const r = extract([{ name: "pax", type: "x", data: Buffer.from(record) }, file("short")]);
+    assert.equal(r.code, 5);
+    assert.match(r.stderr, /pax path longer than 4096 bytes/);
+  });
+
   it("takes a long name from a pax header", () => {
     const long = `${"d".repeat(150)}/${"f".repeat(150)}`;
     const record = (k: string, v: string) => {

@@ -49,7 +49,11 @@ export function cliPipeline(options: { kitDirs: string[] }): WizardPipeline {
         progress,
       });
       log.debug(`wizard built ${built.length} executable(s) in ${outDir}`);
-      return built.map((b) => ({ target: parseTarget(b.manifest.target), path: b.path }));
+      return built.map((b) => ({
+        target: parseTarget(b.manifest.target),
+        path: b.path,
+        size: b.size,
+      }));
     },
   };
 }

@@ -11,6 +11,8 @@ export interface ConvertResult {
 export interface BuiltExecutable {
   target: Target;
   path: string;
+  /** Bytes, when the packer reports them. */
+  size?: number;
 }
 
 /**

@@ -63,7 +63,7 @@ function pipeline(calls: Calls, over: Partial<WizardPipeline> = {}): WizardPipel
         { kind: "step-progress", step: "layers", done: 3 },
       ];
       events.forEach(progress);
-      return targets.map((target) => ({ target, path: `/tmp/dist/visits-${target}` }));
+      return targets.map((target) => ({ target, path: `/tmp/dist/visits-${target}`, size: 1536 }));
     },
     ...over,
   };
@@ -141,7 +141,10 @@ test("walks through the questions, writes the chosen recipe and builds it with l
   assert.match(summary, /app {7}visits\nservices {2}web\n/);
   await press(r, keys.enter);
   const built = await waitForFrame(r, /Built/);
-  assert.match(built, new RegExp(`${hostTarget()} +/tmp/dist/visits-${hostTarget()}`));
+  assert.match(
+    built,
+    new RegExp(`${hostTarget()} +/tmp/dist/visits-${hostTarget()} {2}\\(1\\.5 KiB\\)`),
+  );
   assert.match(built, /enter run it now {2}q quit/);
   assert.deepEqual(
     calls.written.map((w) => [w.file, w.recipe.name, w.recipe.services.map((s) => s.name)]),

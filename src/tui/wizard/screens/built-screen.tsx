@@ -1,5 +1,6 @@
 import { Text } from "ink";
 import type { Recipe } from "../../../appcipe/types.js";
+import { formatBytes } from "../../../util/progress.js";
 import { Screen } from "../../components/screen.js";
 import { useKeys } from "../../keys.js";
 import { defaultTargets } from "../choices.js";
@@ -44,7 +45,9 @@ export function BuiltScreen(props: {
   return (
     <Screen title="Built" hints={hints}>
       {props.executables.map((e) => (
-        <Text key={e.path} wrap="truncate">{`${e.target.padEnd(14)} ${e.path}`}</Text>
+        <Text key={e.path} wrap="truncate">
+          {`${e.target.padEnd(14)} ${e.path}${e.size === undefined ? "" : `  (${formatBytes(e.size)})`}`}
+        </Text>
       ))}
       <Text> </Text>
       <Text wrap="truncate">{offer(host, terminal)}</Text>

@@ -16,10 +16,15 @@ export class DotenvError extends Error {
   }
 }
 
+export interface UnsetRead {
+  name: string;
+  line: number;
+}
+
 export interface DotenvResult {
   values: Record<string, string>;
-  /** Variables read while unset, for the unset-variable warning. */
-  unset: string[];
+  /** Variables read while unset, with the line reading them, for the unset-variable warning. */
+  unset: UnsetRead[];
 }
 
 interface Cursor {
@@ -34,7 +39,7 @@ const SPACE = new Set(["\t", "\v", "\f", "\r", " ", "\u0085", "\u00a0"]);
 export function parseDotenv(text: string, lookup: Lookup = () => undefined): DotenvResult {
   const cur: Cursor = { src: text.replace(/^\uFEFF/, "").replace(/\r\n/g, "\n"), pos: 0, line: 1 };
   const values: Record<string, string> = {};
-  const unset: string[] = [];
+  const unset: UnsetRead[] = [];
   const resolve: Lookup = (k) => lookup(k) ?? (k in values ? values[k] : undefined);
   while (skipToStatement(cur)) {
     const { key, inherited } = readKey(cur);
@@ -91,7 +96,7 @@ function finishKey(
   return { key, inherited };
 }
 
-function readValue(cur: Cursor, lookup: Lookup, unset: string[]): string {
+function readValue(cur: Cursor, lookup: Lookup, unset: UnsetRead[]): string {
   const quote = cur.src[cur.pos];
   if (quote === '"' || quote === "'") return readQuoted(cur, quote, lookup, unset);
   let end = cur.src.indexOf("\n", cur.pos);
@@ -103,7 +108,7 @@ function readValue(cur: Cursor, lookup: Lookup, unset: string[]): string {
   return expand(raw.trimEnd(), lookup, unset, cur.line);
 }
 
-function readQuoted(cur: Cursor, quote: string, lookup: Lookup, unset: string[]): string {
+function readQuoted(cur: Cursor, quote: string, lookup: Lookup, unset: UnsetRead[]): string {
   const startLine = cur.line;
   let chars = "";
   let escaped = false;
@@ -147,10 +152,10 @@ function unescape(s: string): string {
   );
 }
 
-function expand(value: string, lookup: Lookup, unset: string[], line: number): string {
+function expand(value: string, lookup: Lookup, unset: UnsetRead[], line: number): string {
   try {
     const r = substitute(value, lookup);
-    unset.push(...r.unset);
+    unset.push(...r.unset.map((name) => ({ name, line })));
     return r.value;
   } catch (error) {
     if (error instanceof TemplateError) throw new DotenvError(line, error.message);

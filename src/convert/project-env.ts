@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { UserError } from "../util/errors.js";
 import type { Diagnostics } from "./diagnostics.js";
-import { DotenvError, parseDotenv } from "./dotenv.js";
+import { DotenvError, parseDotenv, type UnsetRead } from "./dotenv.js";
 import { pathKind } from "./path-kind.js";
 
 export type Env = Record<string, string>;
@@ -88,11 +88,14 @@ export function parseEnvText(
   }
 }
 
-function warnUnsetInFile(file: string, unset: string[], diags: Diagnostics): void {
-  for (const name of new Set(unset)) {
+function warnUnsetInFile(file: string, unset: UnsetRead[], diags: Diagnostics): void {
+  const seen = new Set<string>();
+  for (const { name, line } of unset) {
+    if (seen.has(name)) continue;
+    seen.add(name);
     diags.warn({
       code: "compose/unset-variable",
-      at: { file, line: 1, col: 1 },
+      at: { file, line, col: 1 },
       message: `the "${name}" variable is not set; it defaults to a blank string`,
       fix: `set ${name} in the environment or earlier in this file`,
     });

@@ -136,3 +136,10 @@ test("lines with only blank space or comments set nothing", () => {
     assert.deepEqual(parseDotenv(input).values, {});
   }
 });
+
+test("reports each unset variable with the line that reads it", () => {
+  assert.deepEqual(parseDotenv('A=1\nB=$NOPE\nC="${ALSO}"\n').unset, [
+    { name: "NOPE", line: 2 },
+    { name: "ALSO", line: 3 },
+  ]);
+});

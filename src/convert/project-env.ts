@@ -88,7 +88,8 @@ export function parseEnvText(
   }
 }
 
-function warnUnsetInFile(file: string, unset: UnsetRead[], diags: Diagnostics): void {
+/** Warns once per variable an env file read while it was unset, at the line reading it. */
+export function warnUnsetInFile(file: string, unset: UnsetRead[], diags: Diagnostics): void {
   const seen = new Set<string>();
   for (const { name, line } of unset) {
     if (seen.has(name)) continue;

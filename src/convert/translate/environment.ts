@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { UserError } from "../../util/errors.js";
 import { toMap } from "../merge.js";
 import { child, isMap, isScalar, isSeq, text, truthy, type YNode } from "../node.js";
-import { parseEnvText } from "../project-env.js";
+import { parseEnvText, warnUnsetInFile } from "../project-env.js";
 import { errorAt, type ServiceContext, shown } from "./context.js";
 
 export function translateEnvironment(ctx: ServiceContext): Record<string, string> {
@@ -103,7 +103,9 @@ function parseEntry(
     return {};
   }
   try {
-    return parseEnvText(file, content, (k) => ctx.env[k] ?? declared[k] ?? earlier[k]).values;
+    const parsed = parseEnvText(file, content, (k) => ctx.env[k] ?? declared[k] ?? earlier[k]);
+    warnUnsetInFile(file, parsed.unset, ctx.diags);
+    return parsed.values;
   } catch (error) {
     if (error instanceof UserError) {
       for (const p of error.problems)

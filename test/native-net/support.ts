@@ -26,17 +26,24 @@ export interface Identity {
   skip: string | false;
 }
 
-/** The identities this machine can test: as root both; as a user only that user. */
+/**
+ * The identities this machine can test: as root all three; as a user only that user. Root
+ * runs once with container root mapped to itself and once mapped to an unprivileged host
+ * range, as the runtime maps it (native/src/userns.h).
+ */
 export function identities(): Identity[] {
+  const range = "root, with container root mapped to an unprivileged range";
   if (process.getuid?.() !== 0) {
     return [
       { name: "root", prefix: [], skip: "needs root to run as root" },
+      { name: range, prefix: [], skip: "needs root to run as root" },
       { name: "an unprivileged user", prefix: [], skip: false },
     ];
   }
   ensureTestUser();
   return [
     { name: "root", prefix: [], skip: false },
+    { name: range, prefix: ["env", "CHEFER_NET_DRIVER_IDMAP=range"], skip: false },
     { name: "an unprivileged user", prefix: ["runuser", "-u", testUser, "--"], skip: false },
   ];
 }

@@ -1,5 +1,6 @@
 #include "pasta.h"
-#include "resolv.h"
+#include "fdpass.h"
+#include "pasta_proto.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -56,32 +58,75 @@ int pasta_check(char *path, size_t size, struct net_err *err) {
   return tun_check(err);
 }
 
-/* Port forwarding stays with chefer's own forwarder, so every pasta forward is off. */
-static void exec_pasta(const char *path, int netns_fd) {
-  char ns[48];
-  snprintf(ns, sizeof ns, "/proc/self/fd/%d", netns_fd);
-  fcntl(netns_fd, F_SETFD, 0);
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  /* The forwarder ignores SIGPIPE, and pasta refuses to start with an ignored signal
-   * ("Couldn't install signal handlers", passt 2023-03). */
-  signal(SIGPIPE, SIG_DFL);
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, NULL);
+int pasta_launcher_open(const char *path, struct pasta_launcher *pl, struct net_err *err) {
+  int pair[2];
+  *pl = (struct pasta_launcher){.pid = -1, .fd = -1};
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+    return net_fail(err, "create the pasta launcher's channel");
 
-  execl(path, "pasta", "--foreground", "--quiet", "--config-net", "--netns", ns, "--ns-ifname",
-        PASTA_IFNAME, "--dns-forward", NET_DNS_FORWARD, "--runas", "0:0", "--tcp-ports", "none",
-        "--udp-ports", "none", "--tcp-ns", "none", "--udp-ns", "none", (char *)NULL);
-  _exit(127);
+  pl->pid = fork();
+  if (pl->pid < 0)
+    return net_fail(err, "fork the pasta launcher");
+  if (pl->pid == 0) {
+    close(pair[0]);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    pasta_launcher_serve(path, pair[1]);
+    _exit(0);
+  }
+  close(pair[1]);
+  pl->fd = pair[0];
+  return 0;
 }
 
-int pasta_start(const char *path, int netns_fd, struct pasta *p, struct net_err *err) {
-  p->pid = fork();
-  if (p->pid < 0)
+static int send_start(int fd, int netns_fd, int userns_fd) {
+  struct pasta_req req = {.op = PASTA_OP_START};
+  int fds[2] = {netns_fd, userns_fd};
+  return fdpass_send(fd, &req, sizeof req, fds, 2) == sizeof req ? 0 : -1;
+}
+
+int pasta_start(const struct pasta_launcher *pl, int netns_fd, struct pasta *p,
+                struct net_err *err) {
+  struct pasta_reply reply;
+  p->pid = -1;
+  int userns = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+  if (userns < 0)
+    return net_fail(err, "open the app's user namespace");
+
+  int rc = send_start(pl->fd, netns_fd, userns);
+  close(userns);
+  if (rc < 0 || recv(pl->fd, &reply, sizeof reply, 0) != sizeof reply)
+    return net_fail(err, "ask the pasta launcher to start pasta");
+  if (reply.error) {
+    errno = reply.error;
     return net_fail(err, "start pasta");
-  if (p->pid == 0)
-    exec_pasta(path, netns_fd);
+  }
+  p->pid = reply.pid;
   return 0;
+}
+
+void pasta_stop(const struct pasta_launcher *pl, struct pasta *p) {
+  struct pasta_req req = {.op = PASTA_OP_STOP, .pid = p->pid};
+  struct pasta_reply reply;
+  if (p->pid <= 0 || pl->fd < 0)
+    return;
+
+  if (send(pl->fd, &req, sizeof req, MSG_NOSIGNAL) == sizeof req)
+    (void)recv(pl->fd, &reply, sizeof reply, 0);
+  p->pid = -1;
+}
+
+/* The launcher is told to exit rather than sent EOF, since processes forked after it (the
+ * app network's helper, services) share the channel, and rather than killed, since it may
+ * run as a user the caller no longer is. Its pastas get SIGTERM as it dies. */
+void pasta_launcher_close(struct pasta_launcher *pl) {
+  struct pasta_req req = {.op = PASTA_OP_EXIT};
+  if (pl->fd >= 0) {
+    (void)send(pl->fd, &req, sizeof req, MSG_NOSIGNAL);
+    close(pl->fd);
+  }
+  if (pl->pid > 0)
+    waitpid(pl->pid, NULL, 0);
+  *pl = (struct pasta_launcher){.pid = -1, .fd = -1};
 }
 
 static int has_default_route(void) {
@@ -113,12 +158,4 @@ int pasta_wait_route(int timeout_ms, struct net_err *err) {
                    "outbound traffic is off: pasta did not configure the service's "
                    "network within %d ms",
                    timeout_ms);
-}
-
-void pasta_stop(struct pasta *p) {
-  if (p->pid <= 0)
-    return;
-  kill(p->pid, SIGTERM);
-  waitpid(p->pid, NULL, 0);
-  p->pid = -1;
 }

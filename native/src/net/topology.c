@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "netlink.h"
 #include "sockfactory.h"
 
@@ -41,9 +42,16 @@ static void run_holder(const struct net_plan *plan, int sock) {
 
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   int rc = setup_app_netns(plan, &err);
+  int netns = rc ? -1 : open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (!rc && netns < 0)
+    rc = net_fail(&err, "open the app network namespace");
+
+  /* The holder hands over its netns itself: opening /proc/<pid>/ns/net from outside fails
+   * when the process is not dumpable, as after the runtime switches its ids. */
   const char *msg = rc ? err.msg : "";
-  if (send(sock, msg, strlen(msg) + 1, MSG_NOSIGNAL) < 0 || rc)
+  if (fdpass_send(sock, msg, strlen(msg) + 1, &netns, rc ? 0 : 1) < 0 || rc)
     _exit(1);
+  close(netns);
 
   sockfactory_serve(sock);
   _exit(0);
@@ -51,18 +59,14 @@ static void run_holder(const struct net_plan *plan, int sock) {
 
 static int await_holder(struct net_app *app, struct net_err *err) {
   char msg[NET_ERR_MAX];
-  ssize_t n = recv(app->factory_fd, msg, sizeof msg, 0);
+  ssize_t n = fdpass_recv(app->factory_fd, msg, sizeof msg, &app->netns_fd, 1);
   if (n <= 0)
     return net_fail(err, "start the app network helper");
   msg[sizeof msg - 1] = '\0';
   if (msg[0])
     return net_failx(err, "%s", msg);
-
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/ns/net", (int)app->holder);
-  app->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
   if (app->netns_fd < 0)
-    return net_fail(err, "open the app network namespace %s", path);
+    return net_failx(err, "receive the app network namespace from its helper");
   return 0;
 }
 
@@ -127,8 +131,10 @@ static int configure_service_side(struct in_addr addr, struct net_err *err) {
 }
 
 int net_service_join(const struct net_app *app, const struct net_plan *plan, size_t index,
-                     struct net_err *err) {
+                     int *netns_out, struct net_err *err) {
   char host_end[16];
+  if (netns_out)
+    *netns_out = -1;
   if (plan->mode == NET_SHARED)
     return 0;
 
@@ -147,10 +153,13 @@ int net_service_join(const struct net_app *app, const struct net_plan *plan, siz
 
   if (setns(svc, CLONE_NEWNET) < 0 && !rc)
     rc = net_fail(err, "return to the service's netns");
-  close(svc);
-  if (rc)
-    return -1;
-  return configure_service_side(net_service_addr(plan, index), err);
+  if (!rc)
+    rc = configure_service_side(net_service_addr(plan, index), err);
+  if (rc || !netns_out)
+    close(svc);
+  else
+    *netns_out = svc;
+  return rc;
 }
 
 void net_app_destroy(struct net_app *app) {

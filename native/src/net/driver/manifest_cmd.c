@@ -60,7 +60,7 @@ int cmd_manifest(const char *path, const char *service) {
   char *text = read_all(path, &len, &err);
 
   if (!text || json_parse(text, len, &root) < 0) {
-    fprintf(stderr, "net-driver: error: %s\n", text ? "the manifest is not JSON" : err.msg);
+    fprintf(stderr, "net-driver: error: %s\n", text ? driver_json_error() : err.msg);
     free(text);
     return 1;
   }

@@ -8,10 +8,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../log.h"
+#include "../fdpass.h"
 #include "../hosts.h"
 #include "../pasta.h"
 #include "../portfwd.h"
@@ -28,6 +29,7 @@ struct run {
   int outbound;
   pid_t pids[PF_MAX_SERVICES];
   struct pasta pastas[PF_MAX_SERVICES];
+  struct pasta_launcher launcher;
 };
 
 static volatile sig_atomic_t stopping;
@@ -43,7 +45,9 @@ static void on_child(int sig) {
 
 static void forward_debug(void *ctx, const char *msg) {
   (void)ctx;
-  log_debug("%s", msg);
+  const char *level = getenv("CHEFER_LOG");
+  if (level && strcmp(level, "debug") == 0)
+    fprintf(stderr, "net-driver: debug: %s\n", msg);
 }
 
 /* The service's view of names: its own mount namespace with the generated files over
@@ -99,50 +103,49 @@ static void run_service(struct run *r, size_t i, int status_fd) {
   signal(SIGTERM, SIG_DFL);
   signal(SIGPIPE, SIG_DFL); /* ignored by the forwarder; services expect the default */
 
+  int netns = -1;
   int rc = isolate_names(r, i, &err);
   if (!rc)
-    rc = net_service_join(&r->app, &r->pf.plan, i, &err);
+    rc = net_service_join(&r->app, &r->pf.plan, i, &netns, &err);
   if (!rc && unshare(CLONE_NEWPID) < 0)
     rc = net_fail(&err, "create a pid namespace");
+
+  /* The netns goes to the parent for pasta, with the status. */
   const char *msg = rc ? err.msg : "";
-  if (write(status_fd, msg, strlen(msg) + 1) < 0 || rc)
+  if (fdpass_send(status_fd, msg, strlen(msg) + 1, &netns, netns >= 0) < 0 || rc)
     _exit(1);
   close(status_fd);
+  if (netns >= 0)
+    close(netns);
   exec_service(r, i);
 }
 
-static int start_outbound(struct run *r, size_t i, struct net_err *err) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/ns/net", (int)r->pids[i]);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return net_fail(err, "open %s", path);
-
-  int rc = pasta_start(r->pasta_path, fd, &r->pastas[i], err);
-  close(fd);
-  return rc;
-}
-
 static int start_service(struct run *r, size_t i, struct net_err *err) {
-  int status[2];
+  int status[2], netns = -1;
   char msg[NET_ERR_MAX] = "";
+  const char *name = r->pf.plan.services[i].name;
 
   if (r->pf.services[i].argc == 0)
     return net_failx(err, "service %zu has no arg lines", i);
-  if (pipe2(status, O_CLOEXEC) < 0)
-    return net_fail(err, "create a status pipe");
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, status) < 0)
+    return net_fail(err, "create a status channel");
   r->pids[i] = fork();
   if (r->pids[i] == 0)
     run_service(r, i, status[1]);
   close(status[1]);
 
-  ssize_t n = read(status[0], msg, sizeof msg - 1);
+  ssize_t n = fdpass_recv(status[0], msg, sizeof msg - 1, &netns, 1);
   close(status[0]);
+  int rc = 0;
   if (n <= 0)
-    return net_failx(err, "service %s died while joining the network", r->pf.plan.services[i].name);
-  if (msg[0])
-    return net_failx(err, "service %s: %s", r->pf.plan.services[i].name, msg);
-  return r->outbound ? start_outbound(r, i, err) : 0;
+    rc = net_failx(err, "service %s died while joining the network", name);
+  else if (msg[0])
+    rc = net_failx(err, "service %s: %s", name, msg);
+  else if (r->outbound)
+    rc = pasta_start(&r->launcher, netns, &r->pastas[i], err);
+  if (netns >= 0)
+    close(netns);
+  return rc;
 }
 
 static void print_port(void *ctx, const struct portfwd_info *p) {
@@ -151,17 +154,20 @@ static void print_port(void *ctx, const struct portfwd_info *p) {
          p->container_port, p->forwarded ? "forwarded" : "direct");
 }
 
-static void check_outbound(struct run *r) {
-  struct net_err err;
+/* Before the user namespace: pasta runs with the caller's own host identity. */
+static int check_outbound(struct run *r, struct net_err *err) {
+  struct net_err why;
   if (r->pf.plan.mode != NET_BRIDGE)
-    return;
-  r->outbound = pasta_check(r->pasta_path, sizeof r->pasta_path, &err) == 0;
+    return 0;
+  r->outbound = pasta_check(r->pasta_path, sizeof r->pasta_path, &why) == 0;
   if (r->outbound)
     printf("outbound on\n");
   else
-    printf("outbound off: %s\n", err.msg);
+    printf("outbound off: %s\n", why.msg);
+  fflush(stdout);
   if (!r->outbound)
-    fprintf(stderr, "net-driver: warning: %s\n", err.msg);
+    fprintf(stderr, "net-driver: warning: %s\n", why.msg);
+  return r->outbound ? pasta_launcher_open(r->pasta_path, &r->launcher, err) : 0;
 }
 
 static int setup(struct run *r, struct net_err *err) {
@@ -172,12 +178,11 @@ static int setup(struct run *r, struct net_err *err) {
     portfwd_set_udp_idle(r->fwd, r->pf.udp_idle_ms);
   portfwd_set_logger(r->fwd, forward_debug, NULL);
 
-  if (enter_userns(err))
+  if (check_outbound(r, err) || enter_userns(err))
     return -1;
   if (net_app_create(&r->pf.plan, &r->app, err))
     return -1;
   portfwd_attach(r->fwd, r->app.factory_fd);
-  check_outbound(r);
 
   for (size_t i = 0; i < r->pf.plan.n_services; i++)
     if (start_service(r, i, err))
@@ -204,7 +209,7 @@ static void service_exited(struct run *r, size_t i, int status) {
   fprintf(stderr, "net-driver: service %s exited (status %d)\n", r->pf.plan.services[i].name,
           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
   r->pids[i] = 0;
-  pasta_stop(&r->pastas[i]);
+  pasta_stop(&r->launcher, &r->pastas[i]);
 
   if (stopping || r->pf.services[i].restarts-- <= 0)
     return;
@@ -225,8 +230,9 @@ static void teardown(struct run *r) {
   for (size_t i = 0; i < r->pf.plan.n_services; i++) {
     if (r->pids[i] > 0)
       kill(r->pids[i], SIGKILL), waitpid(r->pids[i], NULL, 0);
-    pasta_stop(&r->pastas[i]);
+    pasta_stop(&r->launcher, &r->pastas[i]);
   }
+  pasta_launcher_close(&r->launcher);
   portfwd_close(r->fwd);
   net_app_destroy(&r->app);
   for (size_t i = 0; i < r->pf.plan.n_services; i++) {
@@ -245,16 +251,17 @@ int cmd_run(const char *plan_path) {
   struct sigaction sa = {.sa_handler = on_stop};
 
   r.app = (struct net_app){.holder = -1, .netns_fd = -1, .factory_fd = -1};
+  r.launcher = (struct pasta_launcher){.pid = -1, .fd = -1};
   for (size_t i = 0; i < PF_MAX_SERVICES; i++)
     r.pastas[i].pid = -1;
-  log_init_from_env(); /* CHEFER_LOG=debug shows the forwarder's debug messages */
   sigaction(SIGTERM, &sa, NULL);
   sigaction(SIGINT, &sa, NULL);
   /* A handler (not SIG_IGN) makes SIGCHLD interrupt epoll_wait, so exits are seen at once. */
   struct sigaction chld = {.sa_handler = on_child};
   sigaction(SIGCHLD, &chld, NULL);
   snprintf(r.workdir, sizeof r.workdir, "/tmp/chefer-net-XXXXXX");
-  if (plan_file_read(plan_path, &r.pf, &err) || !mkdtemp(r.workdir)) {
+  if (plan_file_read(plan_path, &r.pf, &err) || !mkdtemp(r.workdir) ||
+      chown(r.workdir, container_root_uid(), (gid_t)-1) < 0) {
     fprintf(stderr, "net-driver: error: %s\n", err.msg);
     return 1;
   }

@@ -2,7 +2,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "lib/", "kit/", "node_modules/", "native/", "test/fixtures/", "test/golden/"] },
+  {
+    ignores: [
+      "dist/",
+      "lib/",
+      "kit/",
+      "node_modules/",
+      "native/",
+      "test/fixtures/",
+      "test/golden/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { commands } from "./commands/index.js";
-import { hasTerminal } from "./commands/wizard.js";
+import { hasTerminal } from "../tui/terminal.js";
 import { handleFailure } from "./failure.js";
 import { setLogLevel } from "../util/log.js";
 import { ExitCode } from "../util/exit-codes.js";

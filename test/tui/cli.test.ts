@@ -6,7 +6,7 @@ test("chefer wizard without a terminal fails and names the commands that do its 
   const r = await runCli(["wizard"]);
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "");
-  assert.match(r.stderr, /error: the wizard needs a terminal/);
+  assert.match(r.stderr, /error: the wizard needs a person at a terminal/);
   assert.match(
     r.stderr,
     /fix: .*`chefer from-compose -f compose\.yaml --name NAME -o appcipe\.yml`.*`chefer build appcipe\.yml --target x86_64-linux --out dist`/,

@@ -24,7 +24,7 @@ const app = [
 test("the dashboard runs an app on a terminal, switches logs, follows a resize and stops cleanly on q", async (t) => {
   const skip = tmuxMissing() ?? buildDriver();
   if (skip) return t.skip(skip);
-  const command = `NO_COLOR=1 ${process.execPath} --import tsx ${main} ${driverPath} ${app.join(" ")}; echo "exit status $?"; sleep 60`;
+  const command = `env -u CI NO_COLOR=1 ${process.execPath} --import tsx ${main} ${driverPath} ${app.join(" ")}; echo "exit status $?"; sleep 60`;
   const term = openTerminal(command, { cwd: repoRoot });
   try {
     const running = await term.waitFor(/demo {2}running/, 20_000);

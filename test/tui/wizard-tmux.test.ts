@@ -26,7 +26,7 @@ test("the wizard opens on a terminal, walks a shipped example and quits cleanly"
   if (skip) return t.skip(skip);
   const dir = demoCopy();
   const term = openTerminal(
-    `NO_COLOR=1 ${process.execPath} ${cheferBin}; echo "exit status $?"; sleep 60`,
+    `env -u CI NO_COLOR=1 ${process.execPath} ${cheferBin}; echo "exit status $?"; sleep 60`,
     { cwd: dir },
   );
   try {
@@ -71,9 +71,12 @@ test("the wizard opens on a directory and keeps its layout after the terminal is
   const skip = skipReason();
   if (skip) return t.skip(skip);
   const dir = demoCopy();
-  const term = openTerminal(`NO_COLOR=1 ${process.execPath} ${cheferBin} wizard demo; sleep 60`, {
-    cwd: dir,
-  });
+  const term = openTerminal(
+    `env -u CI NO_COLOR=1 ${process.execPath} ${cheferBin} wizard demo; sleep 60`,
+    {
+      cwd: dir,
+    },
+  );
   try {
     const files = await term.waitFor(/Which compose file\?/);
     assert.match(files, new RegExp(`Compose files in ${join(dir, "demo")}:\\n› compose\\.yaml`));
@@ -92,5 +95,23 @@ test("the wizard opens on a directory and keeps its layout after the terminal is
   } finally {
     term.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the wizard refuses to wait for input under CI, even on a terminal", async (t) => {
+  const skip = skipReason();
+  if (skip) return t.skip(skip);
+  const term = openTerminal(
+    `CI=1 ${process.execPath} ${cheferBin} wizard; echo "exit status $?"; sleep 60`,
+    {
+      cwd: repoRoot,
+    },
+  );
+  try {
+    const screen = await term.waitFor(/exit status/);
+    assert.match(screen, /error: the wizard needs a person at a terminal/);
+    assert.match(screen, /exit status 1/);
+  } finally {
+    term.close();
   }
 });

@@ -1,16 +1,12 @@
 import type { CommandModule } from "yargs";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
+import { hasTerminal } from "../../tui/terminal.js";
 import { UserError } from "../../util/errors.js";
 
 interface Args {
   file?: string;
   "kit-dir"?: string[];
-}
-
-/** The wizard needs a terminal both ways: keys in, screens out. */
-export function hasTerminal(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 
 /** A directory opens the file step there; a file skips it. */
@@ -22,12 +18,15 @@ function startingPoint(file: string | undefined): { cwd: string; file?: string }
 }
 
 function noTerminal(): UserError {
-  return new UserError("the wizard needs a terminal, and stdin or stdout is not one", {
-    fix:
-      "run `chefer wizard` in a terminal, or do its steps with flags: " +
-      "`chefer from-compose -f compose.yaml --name NAME -o appcipe.yml`, " +
-      "then `chefer build appcipe.yml --target x86_64-linux --out dist`",
-  });
+  return new UserError(
+    "the wizard needs a person at a terminal; stdin or stdout is not a terminal, or CI is set",
+    {
+      fix:
+        "run `chefer wizard` in a terminal, or do its steps with flags: " +
+        "`chefer from-compose -f compose.yaml --name NAME -o appcipe.yml`, " +
+        "then `chefer build appcipe.yml --target x86_64-linux --out dist`",
+    },
+  );
 }
 
 export const wizardCommand: CommandModule<object, Args> = {

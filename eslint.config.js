@@ -6,6 +6,7 @@ export default tseslint.config(
     ignores: [
       "dist/",
       "lib/",
+      "tmp/",
       "kit/",
       "node_modules/",
       "native/",

@@ -96,6 +96,7 @@ test("check refuses hostile recipes with a located error and no stack", async (t
   }
 });
 
+// TODO(limitation): errors echo control characters from the input; see docs/limitations.md.
 test(
   "errors print control characters from the input escaped, not raw",
   { todo: "formatProblem and the error line print names from the file as is, ESC included" },

@@ -6,6 +6,7 @@
 #define CHEFER_APP_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "cli.h"
 #include "footer.h"
@@ -16,6 +17,10 @@ struct app {
   const struct manifest *manifest;
   const struct footer *footer;
   int exe;
+  /* Called in the sandbox once every service has started, with the services' pids in
+   * manifest order; NULL for none. Lets a caller (the test driver, a supervisor) act on
+   * running services, e.g. with service_probe. */
+  void (*started)(const struct manifest *m, const pid_t *pids);
 };
 
 /* Returns the app's exit code, or -1 with the error set when it could not start. */

@@ -258,8 +258,12 @@ static int enter_workdir(const char *dir) {
 }
 
 void exec_service(const struct service *s, char *const *override, char *const *extra_env) {
+  exec_command(s, exec_argv(s, override), extra_env);
+}
+
+void exec_command(const struct service *s, char *const *argv, char *const *extra_env) {
   struct identity id;
-  char **argv = exec_argv(s, override), **envp;
+  char **envp;
 
   if (identity_resolve(s->user, &id) < 0 || enter_workdir(s->workdir) < 0)
     _exit(error_report());
@@ -273,7 +277,7 @@ void exec_service(const struct service *s, char *const *override, char *const *e
    * kernels before 5.11 lack the flag and get them closed. */
   if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
     syscall(SYS_close_range, 3, ~0U, 0);
-  exec_search(argv, envp);
+  exec_search((char **)argv, envp);
   fail_errno(errno == ENOENT ? EXIT_NOTFOUND : EXIT_NOEXEC,
              "check the service's entrypoint and cmd", "exec %s in service %s", argv[0], s->name);
   _exit(error_report());

@@ -28,6 +28,8 @@ char **exec_envp(const struct service *s, char *const *extra, const char *home);
 
 /* Never returns: execs the service, or prints the error and exits 125/126/127. */
 void exec_service(const struct service *s, char *const *override, char *const *extra_env);
+/* As exec_service, with argv given whole (no entrypoint): health checks and the like. */
+void exec_command(const struct service *s, char *const *argv, char *const *extra_env);
 
 /* Runs as pid 1 for `init: true`: forwards signals to child and reaps every process until
  * child exits, then exits with its status. */

@@ -230,6 +230,18 @@ static void wait_loop(struct state *st, int control) {
   close(sfd);
 }
 
+static void on_started(struct lifecycle *sv, struct state *st) {
+  const struct manifest *m = sv->app->manifest;
+  pid_t *pids = calloc(m->service_count, sizeof *pids);
+
+  event_app(m->app_name, "running", -1);
+  for (size_t i = 0; pids != NULL && i < m->service_count; i++)
+    pids[sv->order[i]] = st->children[i].pid;
+  if (pids != NULL && sv->app->started != NULL)
+    sv->app->started(m, pids);
+  free(pids);
+}
+
 static int start_all(struct lifecycle *sv, struct state *st, int scratch) {
   const struct manifest *m = sv->app->manifest;
 
@@ -304,7 +316,7 @@ int lifecycle_run(struct lifecycle *sv) {
   else if (start_all(sv, &st, scratch) < 0)
     st.code = -1, st.done = 1, signal_all(&st, SIGKILL, 0);
   else
-    event_app(sv->app->manifest->app_name, "running", -1);
+    on_started(sv, &st);
   if (st.code < 0)
     st.code = error_report();
   wait_loop(&st, sv->control);

@@ -1,5 +1,6 @@
 #include "service.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -7,7 +8,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <stdio.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "exec.h"
@@ -91,13 +94,88 @@ static void service_main(const struct service *s, const struct service_env *env)
   init_shim(child);
 }
 
-pid_t service_spawn(const struct service *s, const struct service_env *env) {
-  int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
-  pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+static int join_namespaces(pid_t pid) {
+  static const char *const kinds[] = {"ipc", "uts", "pid", "mnt"};
+  int fds[4];
+  char path[64];
+
+  /* All opened first: once in the service's mount namespace, /proc is the service's. */
+  for (int i = 0; i < 4; i++) {
+    snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, kinds[i]);
+    fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+    if (fds[i] < 0)
+      return fail_errno(EXIT_START, NULL, "open namespace %s of pid %d", kinds[i], (int)pid);
+  }
+  for (int i = 0; i < 4; i++) {
+    if (setns(fds[i], 0) < 0)
+      return fail_errno(EXIT_START, NULL, "join namespace %s of pid %d", kinds[i], (int)pid);
+    close(fds[i]);
+  }
+  return 0;
+}
+
+/* In the probe's process: joins, then forks once more, since only children enter a joined
+ * pid namespace; exits with the command's status. */
+static void probe_main(const struct service *s, pid_t service_pid, char *const *argv, int out) {
+  int status = 0, null = open("/dev/null", O_RDONLY);
+  pid_t child;
+
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  setpgid(0, 0);
+  if (null >= 0)
+    dup2(null, STDIN_FILENO), close(null);
+  if (out >= 0)
+    dup2(out, STDOUT_FILENO), dup2(out, STDERR_FILENO);
+  if (join_namespaces(service_pid) < 0)
+    _exit(error_report());
+  child = fork();
+  if (child == 0) {
+    restore_signals();
+    exec_command(s, argv, NULL);
+  }
+  if (child < 0 || waitpid(child, &status, 0) < 0)
+    _exit(EXIT_START);
+  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : EXIT_SIGNAL_BASE + WTERMSIG(status));
+}
+
+pid_t service_probe(const struct service *s, pid_t service_pid, char *const *argv, int out_fd) {
+  pid_t pid = fork();
 
   if (pid < 0)
-    return fail_errno(EXIT_ENVIRONMENT, NULL, "create namespaces for service %s", s->name);
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "start a command in service %s", s->name);
   if (pid == 0)
+    probe_main(s, service_pid, argv, out_fd);
+  setpgid(pid, pid);
+  return pid;
+}
+
+/* Waits until the service has exec'd (or died): the pipe's write end is close-on-exec. Until
+ * then the service is half set up (its root not yet entered), and nothing may join it. */
+static void wait_exec(int fd) {
+  char byte;
+
+  for (;;) {
+    ssize_t n = read(fd, &byte, 1);
+    if (n == 0 || (n < 0 && errno != EINTR))
+      break;
+  }
+  close(fd);
+}
+
+pid_t service_spawn(const struct service *s, const struct service_env *env) {
+  int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC, sync[2];
+  pid_t pid;
+
+  if (pipe2(sync, O_CLOEXEC) < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "create pipe");
+  pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
+  if (pid < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "create namespaces for service %s", s->name);
+  if (pid == 0) {
+    close(sync[0]);
     service_main(s, env);
+  }
+  close(sync[1]);
+  wait_exec(sync[0]);
   return pid;
 }

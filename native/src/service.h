@@ -31,4 +31,11 @@ struct service_env {
  * Errors inside the new process are printed there and end it with 125-127. */
 pid_t service_spawn(const struct service *s, const struct service_env *env);
 
+/* Runs argv inside the running service whose pid 1 is service_pid (a health check, for
+ * instance): joins its ipc, uts, mount and pid namespaces, takes its USER, working directory
+ * and environment, with stdout and stderr on out_fd (-1: inherited) and stdin on /dev/null.
+ * Returns the pid whose exit status is the command's; it leads its own process group, so a
+ * timeout can kill the process it forks inside the pid namespace too. */
+pid_t service_probe(const struct service *s, pid_t service_pid, char *const *argv, int out_fd);
+
 #endif

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "blob.h"
 #include "exit-codes.h"
 #include "footer.h"
@@ -13,6 +15,7 @@
 #include "json.h"
 #include "log.h"
 #include "manifest.h"
+#include "service.h"
 #include "sha256.h"
 #include "tar.h"
 
@@ -153,6 +156,37 @@ static int cmd_extract(const char *file, const char *dir) {
   return rc;
 }
 
+static char **probe_argv;
+
+/* Runs the probe command in the first service once it is running, as a supervisor would. */
+static void probe_started(const struct manifest *m, const pid_t *pids) {
+  int status = 0;
+  pid_t pid = service_probe(&m->services[0], pids[0], probe_argv, -1);
+
+  if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+    error_report();
+    return;
+  }
+  fprintf(stderr, "probe exited %d\n",
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* Runs the app in FILE, with probe_argv run inside its first service after the start. */
+static int cmd_probe(const char *file, char **argv) {
+  struct footer f;
+  struct manifest m;
+  struct options o = {0};
+  int fd = open_exe(file, &f, &m), rc;
+
+  if (fd < 0)
+    return -1;
+  probe_argv = argv;
+  rc = app_run(
+      &(struct app){.opts = &o, .manifest = &m, .footer = &f, .exe = fd, .started = probe_started});
+  fflush(stdout);
+  return rc < 0 ? -1 : (exit(rc), 0);
+}
+
 int main(int argc, char **argv) {
   int rc = -1;
 
@@ -166,9 +200,12 @@ int main(int argc, char **argv) {
     rc = cmd_blobs(argv[2]);
   else if (argc == 4 && strcmp(argv[1], "extract") == 0)
     rc = cmd_extract(argv[2], argv[3]);
+  else if (argc >= 4 && strcmp(argv[1], "probe") == 0)
+    rc = cmd_probe(argv[2], argv + 3);
   else
     fail(EXIT_USAGE, NULL,
-         "usage: chefer-native-test sha256|json|manifest|blobs FILE | extract TAR DIR");
+         "usage: chefer-native-test sha256|json|manifest|blobs FILE | extract TAR DIR | "
+         "probe FILE ARGV...");
   fflush(stdout);
   return rc < 0 ? error_report() : 0;
 }

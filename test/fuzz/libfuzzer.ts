@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 export const nativeDir = fileURLToPath(new URL("../../native", import.meta.url));
 export const fuzzDir = join(nativeDir, "fuzz");
-export const TARGETS = ["json", "manifest", "footer", "tar"] as const;
+export const TARGETS = ["json", "manifest", "footer", "tar", "plan"] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** Why the fuzzers cannot be built here, or undefined when they can. */
@@ -64,7 +64,7 @@ export function runFuzzer(
 
 /** The lines of a libFuzzer log that say what went wrong, for an assertion message. */
 export function crashSummary(output: string): string {
-  const keep = /ERROR|SUMMARY|fuzz-(tar|json|manifest|footer):|Test unit written|runtime error/;
+  const keep = /ERROR|SUMMARY|fuzz-\w+:|Test unit written|runtime error|#\d+ .* in (?!fuzzer::)/;
   const lines = output.split("\n").filter((line) => keep.test(line));
   return lines.slice(0, 20).join("\n");
 }

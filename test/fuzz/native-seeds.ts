@@ -101,6 +101,17 @@ export function manifestSeeds(): Seeds {
     files: [{ target: "/etc/app.conf", blob: fileDigest, mode: 420, uid: 0, gid: 0 }],
     depends_on: [{ service: "db", condition: "service_started", required: true }],
     extra_hosts: [{ host: "host.internal", ip: "10.0.2.2" }],
+    ports: [
+      {
+        host_ip: "127.0.0.1",
+        host_start: 18080,
+        host_end: 18081,
+        container_start: 8080,
+        container_end: 8081,
+        protocol: "tcp",
+      },
+    ],
+    aliases: ["www", "front"],
     entrypoint: ["/entry"],
     init: true,
   });
@@ -319,6 +330,7 @@ export const seedSets: Record<string, () => Seeds> = {
   manifest: manifestSeeds,
   footer: footerSeeds,
   tar: tarSeeds,
+  plan: manifestSeeds,
 };
 
 /** Writes every target's seeds into dir/<target>/, replacing what was there. */

@@ -53,3 +53,14 @@ test("run starts the real runtime from kit/ and passes the app's exit status on"
   assert.equal(r.code, 5, r.stderr);
   assert.match(r.stdout, /hello chefer/);
 });
+
+test("run --dashboard without a terminal fails before building and names the flag to drop", async () => {
+  const app = await appWithRuntime("exit 0");
+  const r = await runCli(["run", app.recipeFile, "--kit-dir", app.kitDir, "--dashboard"], {
+    cwd: app.dir,
+  });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--dashboard needs a terminal/);
+  assert.match(r.stderr, /fix: run without --dashboard/);
+  assert.equal(existsSync(join(app.dir, "dist")), false);
+});

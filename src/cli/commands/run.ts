@@ -3,6 +3,8 @@ import { buildTargets } from "../../pack/build-targets.js";
 import { readRecipe } from "../../pack/recipe-input.js";
 import { hostTarget } from "../../runtime/kit.js";
 import { launchExecutable } from "../../runtime/launch.js";
+import { hasTerminal } from "../../tui/terminal.js";
+import { UserError } from "../../util/errors.js";
 import { log } from "../../util/log.js";
 import { renderProgress } from "../progress-render.js";
 import { checkLevel, packOptions } from "./build.js";
@@ -13,6 +15,7 @@ interface RunArgs {
   "kit-dir"?: string[];
   "zstd-level"?: number;
   "insecure-registry"?: string[];
+  dashboard?: boolean;
   "--"?: (string | number)[];
 }
 
@@ -31,9 +34,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
           type: "string",
           default: "dist",
           describe: "Directory to write the executable to",
+        })
+        .option("dashboard", {
+          type: "boolean",
+          describe: "Show the live dashboard (service states, health, ports, logs) on a terminal",
         }),
     ),
   handler: async (args) => {
+    if (args.dashboard) requireTerminal();
     const level = checkLevel(args["zstd-level"]);
     const target = hostTarget();
     const { recipe, warnings } = readRecipe(args.path);
@@ -54,7 +62,23 @@ export const runCommand: CommandModule<object, RunArgs> = {
     } finally {
       progress.close();
     }
+    const appArgs = (args["--"] ?? []).map(String);
     log.info(`running ${path}`);
-    process.exitCode = await launchExecutable(path, (args["--"] ?? []).map(String));
+    process.exitCode = args.dashboard
+      ? await runWithDashboard(path, appArgs)
+      : await launchExecutable(path, appArgs);
   },
 };
+
+/** The dashboard needs a person at a terminal; without one, say which flag to drop. */
+function requireTerminal(): void {
+  if (hasTerminal()) return;
+  throw new UserError("--dashboard needs a terminal on stdin and stdout (and CI unset)", {
+    fix: "run without --dashboard to see the app's output as plain lines",
+  });
+}
+
+async function runWithDashboard(path: string, appArgs: string[]): Promise<number> {
+  const { runDashboard } = await import("../../tui/dashboard/run-dashboard.js");
+  return runDashboard(path, appArgs.length > 0 ? ["--", ...appArgs] : []);
+}

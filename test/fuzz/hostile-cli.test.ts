@@ -9,7 +9,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestContext } from "node:test";
-import { runCli, type CliResult } from "../support/cli.js";
+import { spawnSync } from "node:child_process";
+import { cheferBin, runCli, type CliResult } from "../support/cli.js";
 import { aliasBomb, deepVariants, type Variant } from "./hostile.js";
 
 const STACK = /^\s+at .+[:(]/m;
@@ -110,5 +111,39 @@ test(
     assert.equal(result.code, 1);
     const raw = [...result.stderr].filter((c) => c < " " && c !== "\n");
     assert.deepEqual(raw, []);
+  },
+);
+
+/** Runs from-compose in dir, killed after ms: a reader stuck on a FIFO must not stall the suite. */
+function convertWithin(dir: string, ms: number) {
+  return spawnSync(process.execPath, [cheferBin, "from-compose", "-o", "-"], {
+    cwd: dir,
+    env: { ...process.env, NO_COLOR: "1" },
+    input: "",
+    timeout: ms,
+    encoding: "utf8",
+  });
+}
+
+// TODO(limitation): the converter reads env_file and include paths whatever they are.
+test(
+  "from-compose refuses an env_file or include that is not a regular file instead of blocking",
+  {
+    todo:
+      "project-env.ts, translate/environment.ts and load.ts read FIFOs and devices as files: " +
+      "a FIFO blocks forever and /dev/zero fills memory",
+  },
+  (t) => {
+    for (const key of ["env_file", "include"]) {
+      const dir = scratch(t);
+      spawnSync("mkfifo", [join(dir, "pipe")]);
+      const text =
+        key === "include"
+          ? "include: [./pipe]\nservices:\n  web:\n    image: busybox:1.36\n"
+          : "services:\n  web:\n    image: busybox:1.36\n    env_file: ./pipe\n";
+      writeFileSync(join(dir, "compose.yaml"), text);
+      const result = convertWithin(dir, 3000);
+      assert.equal(result.status, 1, `${key}: ${result.error?.message ?? result.stderr}`);
+    }
   },
 );

@@ -53,7 +53,19 @@ function expandDirectory(
   path: Segment[],
 ): BakedFile[] {
   const files: BakedFile[] = [];
-  for (const rel of (readdirSync(dir, { recursive: true }) as string[]).sort()) {
+  let entries: string[];
+  try {
+    entries = (readdirSync(dir, { recursive: true }) as string[]).sort();
+  } catch (error) {
+    ctx.problems.error({
+      code: "recipe/unreadable-directory",
+      path: child(path, "source"),
+      message: `the baked directory cannot be read: ${(error as Error).message}`,
+      fix: "make everything under it readable, or point `source` at a smaller directory",
+    });
+    return [];
+  }
+  for (const rel of entries) {
     const source = join(dir, rel);
     const stat = lstatSync(source);
     if (stat.isDirectory()) continue;

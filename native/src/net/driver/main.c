@@ -1,3 +1,4 @@
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -6,9 +7,10 @@
 #include "driver.h"
 
 static int usage(void) {
-  fprintf(stderr, "usage: net-driver run PLAN | hosts PLAN SERVICE | manifest FILE SERVICE |\n"
-                  "       resolv MODE on|off HOSTFILE | tcp-echo PORT | tcp-count PORT |\n"
-                  "       udp-echo PORT\n");
+  fprintf(stderr,
+          "usage: net-driver probe | run PLAN | hosts PLAN SERVICE | manifest FILE SERVICE |\n"
+          "       resolv MODE on|off HOSTFILE | tcp-echo PORT | tcp-count PORT |\n"
+          "       udp-echo PORT\n");
   return 2;
 }
 
@@ -60,7 +62,21 @@ static int cmd_resolv(const char *mode, const char *outbound, const char *host_p
   return 0;
 }
 
+/* `probe`: whether this user may create the namespaces `run` needs. */
+static int cmd_probe(void) {
+  struct net_err err;
+  if (enter_userns(&err))
+    return fail(&err);
+  if (unshare(CLONE_NEWNET) < 0) {
+    net_fail(&err, "create a network namespace");
+    return fail(&err);
+  }
+  return 0;
+}
+
 int main(int argc, char **argv) {
+  if (argc == 2 && strcmp(argv[1], "probe") == 0)
+    return cmd_probe();
   if (argc == 3 && strcmp(argv[1], "run") == 0)
     return cmd_run(argv[2]);
   if (argc == 4 && strcmp(argv[1], "hosts") == 0)

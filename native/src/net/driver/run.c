@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <poll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -80,14 +81,24 @@ static int isolate_names(struct run *r, size_t i, struct net_err *err) {
  * httpd daemonizes) dies with it; this process waits for it and passes on its status. */
 static void exec_service(struct run *r, size_t i) {
   struct net_err err;
+  int alive[2];
+  if (pipe2(alive, O_CLOEXEC) < 0)
+    _exit(1);
   pid_t pid = fork();
   if (pid > 0) {
     int status = 0;
+    close(alive[0]);
     waitpid(pid, &status, 0);
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
   }
 
+  /* The parent may have been killed before the death signal was armed; its end of the
+   * pipe tells (getppid() is 0 for pid 1 of a new pid namespace). */
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  close(alive[1]);
+  struct pollfd gone = {.fd = alive[0], .events = POLLIN};
+  if (poll(&gone, 1, 0) > 0)
+    _exit(1);
   if (r->outbound && pasta_wait_route(5000, &err))
     fprintf(stderr, "net-driver: warning: %s\n", err.msg);
   char **argv = r->pf.services[i].argv;

@@ -23,6 +23,7 @@
 #include "paths.h"
 #include "service.h"
 #include "lifecycle.h"
+#include "network.h"
 #include "userns.h"
 
 /* What the host side prepares before entering the user namespace. Mount sources cross into
@@ -40,6 +41,7 @@ struct run {
   char ***bind_hosts; /* per service, per mount: the host source path, or NULL */
   size_t main;        /* index of the main service, or SIZE_MAX */
   int host_root;      /* started by root: the host side removes the run directory */
+  struct network net;
 };
 
 static const int forwarded[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT};
@@ -51,39 +53,6 @@ static size_t main_service(const struct manifest *m) {
       return i;
   }
   return m->service_count == 1 ? 0 : SIZE_MAX;
-}
-
-/* Depth-first topological order over depends_on; a cycle is an error naming a service. */
-static int visit(const struct manifest *m, size_t i, int *state, size_t *order, size_t *n) {
-  const struct service *s = &m->services[i];
-
-  if (state[i] == 2)
-    return 0;
-  if (state[i] == 1)
-    return fail(EXIT_USER, "rebuild the app after removing the cycle from depends_on",
-                "order services: depends_on has a cycle through %s", s->name);
-  state[i] = 1;
-  for (size_t d = 0; d < s->depends_count; d++) {
-    const struct service *dep = manifest_service(m, s->depends_on[d]);
-    if (dep != NULL && visit(m, (size_t)(dep - m->services), state, order, n) < 0)
-      return -1;
-  }
-  state[i] = 2;
-  order[(*n)++] = i;
-  return 0;
-}
-
-static int start_order(const struct manifest *m, size_t *order) {
-  int *state = calloc(m->service_count, sizeof *state);
-  size_t n = 0;
-  int rc = 0;
-
-  if (state == NULL || order == NULL)
-    return free(state), fail(EXIT_ENVIRONMENT, NULL, "out of memory");
-  for (size_t i = 0; rc == 0 && i < m->service_count; i++)
-    rc = visit(m, i, state, order, &n);
-  free(state);
-  return rc;
 }
 
 /* Resolves a bind source on the host (creating a missing one as a directory, as Docker
@@ -255,8 +224,9 @@ static void remove_run_dir(void *arg) {
 
 /* The sandbox's side: reopen the cache through this mount namespace, then supervise. */
 static int sandbox_main(struct run *r) {
-  struct lifecycle sv = {.app = r->app,
+  struct lifecycle lc = {.app = r->app,
                          .cache = &r->cache,
+                         .net = &r->net,
                          .run_name = r->run_name,
                          .run_path = r->run_path,
                          .bind_paths = r->bind_paths,
@@ -269,12 +239,12 @@ static int sandbox_main(struct run *r) {
   r->cache.no_cache = r->app->opts->no_cache;
   r->cache.exe = r->app->exe;
   r->cache.payload_offset = r->app->footer->payload_offset;
-  if (cache_reopen(&r->cache) < 0)
-    return error_report();
-  sv.order = calloc(r->app->manifest->service_count, sizeof(size_t));
-  if (start_order(r->app->manifest, sv.order) < 0)
-    return error_report();
-  return lifecycle_run(&sv);
+  if (cache_reopen(&r->cache) < 0) {
+    int code = error_report();
+    event_app(r->app->manifest->app_name, "exited", code);
+    return code;
+  }
+  return lifecycle_run(&lc);
 }
 
 int app_run(const struct app *a) {
@@ -289,7 +259,8 @@ int app_run(const struct app *a) {
     return fail(EXIT_USAGE, "mark one service as the terminal service in the recipe",
                 "pass arguments after --: the app has no main service");
   event_app(a->manifest->app_name, "preparing", -1);
-  if (idmap_choose(&r.map) < 0 || host_prepare(&r) < 0)
+  if (idmap_choose(&r.map) < 0 || network_host_prepare(&r.net, a->manifest) < 0 ||
+      host_prepare(&r) < 0)
     return -1;
   block_signals(&set);
   sandbox = sandbox_fork(&r.map, stage, &r);
@@ -297,8 +268,10 @@ int app_run(const struct app *a) {
     return -1;
   if (sandbox == 0)
     _exit(sandbox_main(&r));
+  network_host_release(&r.net);
   rc = host_wait(sandbox);
-  event_app(a->manifest->app_name, "exited", rc);
+  /* The sandbox has told the launcher to exit; this reaps it (it is the host's child). */
+  pasta_launcher_close(&r.net.launcher);
   /* Here, outside the sandbox, host/ holds only empty mount points: the binds of the data
    * directory and bind sources exist in the sandbox's mount namespace alone. */
   if (r.host_root)

@@ -50,6 +50,14 @@ int events_enabled(void) {
   return out >= 0;
 }
 
+int events_fd(void) {
+  return out;
+}
+
+int64_t events_t0(void) {
+  return t0;
+}
+
 static void put(struct line *l, const char *text) {
   size_t n = strlen(text);
   if (l->len + n < sizeof l->buf - 2)
@@ -142,6 +150,21 @@ void event_service(const char *name, const char *state, pid_t pid, int exit_code
   if (exit_code >= 0)
     put_int(&l, "exit_code", exit_code);
   put_int(&l, "restarts", 0);
+  finish(&l);
+}
+
+void event_port(const char *service, const char *host_ip, unsigned host_port,
+                unsigned container_port, const char *protocol) {
+  struct line l;
+
+  if (out < 0)
+    return;
+  begin(&l, "port");
+  put_string(&l, "service", service);
+  put_string(&l, "host_ip", host_ip);
+  put_int(&l, "host_port", host_port);
+  put_int(&l, "container_port", container_port);
+  put_string(&l, "protocol", protocol);
   finish(&l);
 }
 

@@ -285,21 +285,74 @@ static int load_files(const struct json *svc, struct service *s, const struct ma
   return 0;
 }
 
+static int load_dependency(const struct json *j, struct service *s) {
+  const char *name = NULL, *condition = NULL;
+  const struct json *required = json_get(j, "required");
+
+  if (get_string(j, "service", 0, &name) < 0 || get_string(j, "condition", 1, &condition) < 0)
+    return -1;
+  s->depends_condition[s->depends_count] = condition ? condition : "service_started";
+  s->depends_required[s->depends_count] =
+      required == NULL || required->type != JSON_BOOL || required->boolean;
+  s->depends_on[s->depends_count++] = name;
+  return 0;
+}
+
 static int load_depends(const struct json *svc, struct service *s) {
   const struct json *list = json_get(svc, "depends_on");
 
   if (list == NULL || list->type != JSON_ARRAY)
     return 0;
   s->depends_on = calloc(list->count + 1, sizeof *s->depends_on);
-  if (s->depends_on == NULL)
+  s->depends_condition = calloc(list->count + 1, sizeof *s->depends_condition);
+  s->depends_required = calloc(list->count + 1, sizeof *s->depends_required);
+  if (s->depends_on == NULL || s->depends_condition == NULL || s->depends_required == NULL)
     return fail(EXIT_ENVIRONMENT, NULL, "read manifest: out of memory");
-  for (size_t i = 0; i < list->count; i++) {
-    const char *name = NULL;
-    if (get_string(list->items[i], "service", 0, &name) < 0)
+  for (size_t i = 0; i < list->count; i++)
+    if (load_dependency(list->items[i], s) < 0)
       return -1;
-    s->depends_on[s->depends_count++] = name;
-  }
   return 0;
+}
+
+/* A missing duration keeps Docker's default, which the packer normally writes out. */
+static int load_duration(const struct json *j, const char *key, uint64_t *out, uint64_t def) {
+  *out = def;
+  return json_get(j, key) == NULL ? 0 : get_uint(j, key, out);
+}
+
+static int load_health(const struct json *svc, struct health_spec *h) {
+  const struct json *j = json_get(svc, "healthcheck");
+
+  if (j == NULL || j->type == JSON_NULL)
+    return 0;
+  if (j->type != JSON_OBJECT || get_strings(j, "test", &h->test, &h->test_count) < 0)
+    return bad("healthcheck must be an object with a test list");
+  if (load_duration(j, "interval_ms", &h->interval_ms, 30000) < 0 ||
+      load_duration(j, "timeout_ms", &h->timeout_ms, 30000) < 0 ||
+      load_duration(j, "retries", &h->retries, 3) < 0 ||
+      load_duration(j, "start_period_ms", &h->start_period_ms, 0) < 0 ||
+      load_duration(j, "start_interval_ms", &h->start_interval_ms, 5000) < 0)
+    return -1;
+  if (h->test_count == 0 || strcmp(h->test[0], "NONE") == 0)
+    return 0;
+  if ((strcmp(h->test[0], "CMD") != 0 && strcmp(h->test[0], "CMD-SHELL") != 0) || h->test_count < 2)
+    return bad("healthcheck test must be [\"CMD\", ...] or [\"CMD-SHELL\", command]");
+  h->enabled = 1;
+  return 0;
+}
+
+static int load_restart(const struct json *svc, struct service *s) {
+  const struct json *j = json_get(svc, "restart");
+
+  s->restart_policy = "no";
+  if (j == NULL || j->type != JSON_OBJECT)
+    return 0;
+  if (get_string(j, "policy", 1, &s->restart_policy) < 0)
+    return -1;
+  if (s->restart_policy == NULL)
+    s->restart_policy = "no";
+  return json_get(j, "max_retries") == NULL ? 0
+                                            : get_uint(j, "max_retries", &s->restart_max_retries);
 }
 
 static int load_extra_hosts(const struct json *svc, struct service *s) {
@@ -365,7 +418,8 @@ static int load_service(const struct json *j, struct service *s, const struct ma
   if (s->entrypoint_count + s->cmd_count == 0)
     return bad("has neither entrypoint nor cmd");
   return load_mounts(j, s, i) < 0 || load_files(j, s, m, i) < 0 || load_depends(j, s) < 0 ||
-                 load_extra_hosts(j, s) < 0
+                 load_extra_hosts(j, s) < 0 || load_health(j, &s->health) < 0 ||
+                 load_restart(j, s) < 0
              ? -1
              : 0;
 }
@@ -448,6 +502,9 @@ static void free_service(struct service *s) {
   free(s->mounts);
   free(s->files);
   free(s->depends_on);
+  free(s->depends_condition);
+  free(s->depends_required);
+  free(s->health.test);
   free(s->extra_host_names);
   free(s->extra_host_ips);
 }

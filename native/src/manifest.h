@@ -45,6 +45,14 @@ struct baked_file {
   uint32_t uid, gid;
 };
 
+/* A health check as the manifest gives it; test[0] is "CMD" or "CMD-SHELL". */
+struct health_spec {
+  int enabled;
+  const char **test;
+  size_t test_count;
+  uint64_t interval_ms, timeout_ms, retries, start_period_ms, start_interval_ms;
+};
+
 struct service {
   const char *name;
   size_t layer_count;
@@ -67,7 +75,12 @@ struct service {
   size_t file_count;
   struct baked_file *files;
   size_t depends_count;
-  const char **depends_on;
+  const char **depends_on;        /* names of the services this one depends on */
+  const char **depends_condition; /* per dependency: service_started, _healthy, ... */
+  int *depends_required;          /* per dependency: 0 when `required: false` */
+  struct health_spec health;
+  const char *restart_policy; /* no, on-failure, always, unless-stopped */
+  uint64_t restart_max_retries;
   size_t extra_host_count;
   const char **extra_host_names;
   const char **extra_host_ips;

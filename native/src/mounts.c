@@ -213,7 +213,7 @@ static char *host_resolv_conf(void) {
 
 static int etc_files(const struct service *s, const struct mount_env *env) {
   char hosts[8192], hostname[80];
-  char *resolv = host_resolv_conf();
+  char *resolv = env->resolv ? strdup(env->resolv) : host_resolv_conf();
   size_t n;
   int rc;
 
@@ -225,9 +225,9 @@ static int etc_files(const struct service *s, const struct mount_env *env) {
     n += (size_t)snprintf(hosts + n, sizeof hosts - n, "%s\t%s\n", s->extra_host_ips[i],
                           s->extra_host_names[i]);
   snprintf(hostname, sizeof hostname, "%s\n", s->hostname);
-  if (resolv != NULL && resolv[0] == '\0')
+  if (env->resolv == NULL && resolv != NULL && resolv[0] == '\0')
     snprintf(resolv, 4096, "nameserver 1.1.1.1\nnameserver 8.8.8.8\n");
-  rc = write_etc_file(env->svcdir, "hosts", hosts, env->root);
+  rc = write_etc_file(env->svcdir, "hosts", env->hosts ? env->hosts : hosts, env->root);
   rc = rc < 0 ? rc : write_etc_file(env->svcdir, "hostname", hostname, env->root);
   rc = rc < 0 ? rc : write_etc_file(env->svcdir, "resolv.conf", resolv ? resolv : "", env->root);
   free(resolv);

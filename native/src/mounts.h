@@ -16,6 +16,8 @@ struct mount_env {
   int exe;    /* the executable, for baked files */
   uint64_t payload_offset;
   const int *bind_fds; /* per mount of the service: an O_PATH fd of a bind source, else -1 */
+  const char *hosts;   /* the /etc/hosts text the network gives, or NULL for a minimal one */
+  const char *resolv;  /* the /etc/resolv.conf text the network gives, or NULL: the host's */
 };
 
 int mounts_setup(const struct service *s, const struct mount_env *env);

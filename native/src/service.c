@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -53,6 +54,9 @@ static int open_env(const struct service *s, const struct service_env *env, stru
 
 static int prepare(const struct service *s, const struct service_env *env) {
   struct mount_env m = {.exe = env->exe, .payload_offset = env->payload_offset};
+
+  if (env->net != NULL)
+    m.hosts = env->net->hosts[env->net_index], m.resolv = env->net->resolv[env->net_index];
   int layers;
 
   if (open_env(s, env, &m, &layers) < 0)
@@ -67,10 +71,12 @@ static int prepare(const struct service *s, const struct service_env *env) {
   return mounts_enter_root(m.root);
 }
 
-static void service_main(const struct service *s, const struct service_env *env) {
+static void service_main(const struct service *s, const struct service_env *env, int sync) {
   pid_t child;
 
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (env->net != NULL && network_join(env->net, env->net_index, sync) < 0)
+    _exit(EXIT_START);
   if (env->out_fd >= 0)
     dup2(env->out_fd, STDOUT_FILENO);
   if (env->err_fd >= 0)
@@ -82,6 +88,8 @@ static void service_main(const struct service *s, const struct service_env *env)
   }
   if (prepare(s, env) < 0)
     _exit(error_report());
+  if (env->net != NULL)
+    network_wait_outbound(env->net);
   restore_signals();
   if (!s->init)
     exec_service(s, env->cmd, env->env);
@@ -95,18 +103,18 @@ static void service_main(const struct service *s, const struct service_env *env)
 }
 
 static int join_namespaces(pid_t pid) {
-  static const char *const kinds[] = {"ipc", "uts", "pid", "mnt"};
-  int fds[4];
+  static const char *const kinds[] = {"ipc", "uts", "net", "pid", "mnt"};
+  int fds[5];
   char path[64];
 
   /* All opened first: once in the service's mount namespace, /proc is the service's. */
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, kinds[i]);
     fds[i] = open(path, O_RDONLY | O_CLOEXEC);
     if (fds[i] < 0)
       return fail_errno(EXIT_START, NULL, "open namespace %s of pid %d", kinds[i], (int)pid);
   }
-  for (int i = 0; i < 4; i++) {
+  for (int i = 0; i < 5; i++) {
     if (setns(fds[i], 0) < 0)
       return fail_errno(EXIT_START, NULL, "join namespace %s of pid %d", kinds[i], (int)pid);
     close(fds[i]);
@@ -149,8 +157,8 @@ pid_t service_probe(const struct service *s, pid_t service_pid, char *const *arg
   return pid;
 }
 
-/* Waits until the service has exec'd (or died): the pipe's write end is close-on-exec. Until
- * then the service is half set up (its root not yet entered), and nothing may join it. */
+/* Waits until the service has exec'd (or died): the socket's child end is close-on-exec.
+ * Until then the service is half set up (its root not yet entered), and nothing may join it. */
 static void wait_exec(int fd) {
   char byte;
 
@@ -163,19 +171,26 @@ static void wait_exec(int fd) {
 }
 
 pid_t service_spawn(const struct service *s, const struct service_env *env) {
-  int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC, sync[2];
+  int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC, sync[2], rc = 0;
   pid_t pid;
 
-  if (pipe2(sync, O_CLOEXEC) < 0)
-    return fail_errno(EXIT_ENVIRONMENT, NULL, "create pipe");
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "create socket pair");
   pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, 0, 0, 0, 0);
   if (pid < 0)
     return fail_errno(EXIT_ENVIRONMENT, NULL, "create namespaces for service %s", s->name);
   if (pid == 0) {
     close(sync[0]);
-    service_main(s, env);
+    service_main(s, env, sync[1]);
   }
   close(sync[1]);
+  /* The child reports on its network first; pasta must start before it can go on. */
+  if (env->net != NULL)
+    rc = network_joined(env->net, env->net_index, sync[0]);
   wait_exec(sync[0]);
+  if (rc < 0) {
+    kill(pid, SIGKILL);
+    return -1;
+  }
   return pid;
 }

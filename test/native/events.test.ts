@@ -70,14 +70,17 @@ describe("runtime events", { skip: skipReason() }, () => {
     assert.deepEqual(summary, [
       "app:preparing",
       "progress:extract",
+      "app:starting",
       "service:starting",
+      "service:running",
       "app:running",
       "service:exited",
+      "error:",
       "app:stopping",
       "app:exited",
     ]);
     assert.equal(events.at(-1)?.exit_code, 3);
-    assert.equal(events[4]?.service, "main");
+    assert.equal(events[6]?.service, "main");
     for (const [i, e] of events.entries()) if (i > 0) assert.ok(e.ts >= (events[i - 1]?.ts ?? 0));
   });
 
@@ -93,7 +96,7 @@ describe("runtime events", { skip: skipReason() }, () => {
       },
     );
     assert.equal(code, 0);
-    assert.equal(events.find((e) => e.t === "service" && e.state === "exited")?.exit_code, 0);
+    assert.equal(events.find((e) => e.t === "service" && e.state === "stopped")?.exit_code, 0);
   });
 
   it("reports an error the user must see as an error event", async () => {

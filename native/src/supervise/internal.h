@@ -83,7 +83,8 @@ struct sv {
   int64_t t0;
   bool stopping;
   bool announced_running;
-  bool broken; /* an internal failure: end now */
+  bool broken;      /* an internal failure: end now */
+  bool interrupted; /* the stop began with a signal */
   int exit_code;
   int interrupts;
   size_t name_width;

@@ -88,6 +88,7 @@ static void on_interrupt(struct sv *sv, int signo) {
   }
   sv_log(SV_LOG_INFO, "%s received; stopping the app (send it again to kill)",
          sv_signal_name(signo));
+  sv->interrupted = true;
   sv_begin_stop(sv, 128 + signo);
 }
 
@@ -259,6 +260,9 @@ static int finish(struct sv *sv) {
     sv->exit_code = SV_EXIT_INTERNAL;
   }
   sv_sweep(sv);
+  if (!sv->broken && sv->interrupted && sv->app->has_main &&
+      sv->units[sv->app->main_service].ever_started)
+    sv->exit_code = sv->units[sv->app->main_service].exit_code;
   sv_event_app(sv, "exited");
   code = sv->exit_code;
   destroy(sv);

@@ -18,7 +18,8 @@
 static const char *const palette[] = {"36", "33", "32", "35", "34", "96", "93", "92", "95", "94"};
 
 static bool is_terminal_service(const struct sv_service *s) {
-  return s->interface_mode == SV_INTERFACE_TERMINAL || s->interface_mode == SV_INTERFACE_BOTH;
+  return s->inherit_stdio || s->interface_mode == SV_INTERFACE_TERMINAL ||
+         s->interface_mode == SV_INTERFACE_BOTH;
 }
 
 static bool want_color(enum sv_color mode, int fd) {

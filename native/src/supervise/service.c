@@ -14,7 +14,8 @@ bool sv_alive(const struct sv_unit *u) {
 }
 
 static bool is_terminal(const struct sv_service *s) {
-  return s->interface_mode == SV_INTERFACE_TERMINAL || s->interface_mode == SV_INTERFACE_BOTH;
+  return s->inherit_stdio || s->interface_mode == SV_INTERFACE_TERMINAL ||
+         s->interface_mode == SV_INTERFACE_BOTH;
 }
 
 static bool is_interface(const struct sv_service *s) {

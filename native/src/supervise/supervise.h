@@ -64,6 +64,7 @@ struct sv_service {
   int stop_signal;
   int64_t stop_grace_ms;
   enum sv_interface interface_mode;
+  bool inherit_stdio; /* keeps the runtime's stdio unprefixed, as a terminal service does */
 };
 
 struct sv_app {
@@ -75,6 +76,10 @@ struct sv_app {
   int control_fd;   /* JSON control commands are read from it; -1: none */
   enum sv_color color;
   int64_t t0_ms; /* sv_now_ms() when the app started: the events' zero; 0 means now */
+  /* The app's face (its terminal service, or its only one): when a signal stops the app, the
+   * exit code is this service's, as `docker run` passes on its container's. */
+  bool has_main;
+  int main_service;
 };
 
 /*

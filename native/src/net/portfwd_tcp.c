@@ -140,24 +140,29 @@ static int finish_connect(struct pf_conn *c) {
   return 0;
 }
 
+/* Returns 0 while the connection goes on, -1 when it is to be refused, 1 when it is done. */
+static int step(struct pf_conn *c, struct pf_side *side, uint32_t events) {
+  if (c->connecting && (side == &c->client || finish_connect(c) < 0))
+    return -1;
+  if (events & EPOLLERR)
+    return 1;
+  if (pump(&c->client, &c->upstream, &c->up) < 0 || pump(&c->upstream, &c->client, &c->down) < 0)
+    return 1;
+
+  int done = c->client.eof && c->upstream.eof && !c->up.len && !c->down.len;
+  return done || update_interest(c) < 0 ? 1 : 0;
+}
+
 void pf_tcp_event(struct pf_side *side, uint32_t events) {
   struct pf_conn *c = side->conn;
   if (c->closed)
     return;
 
-  if (c->connecting) {
-    if (side == &c->client || finish_connect(c) < 0)
-      return conn_refuse(c);
-  }
-  if (events & EPOLLERR)
-    return conn_close(c);
-
-  if (pump(&c->client, &c->upstream, &c->up) < 0 || pump(&c->upstream, &c->client, &c->down) < 0)
-    return conn_close(c);
-
-  int done = c->client.eof && c->upstream.eof && !c->up.len && !c->down.len;
-  if (done || update_interest(c) < 0)
-    return conn_close(c);
+  int rc = step(c, side, events);
+  if (rc < 0)
+    conn_refuse(c);
+  else if (rc > 0)
+    conn_close(c);
 }
 
 static void set_nodelay(int fd) {
@@ -191,8 +196,10 @@ static void start_conn(struct pf_listener *l, int client) {
   c->l = l;
 
   c->upstream.fd = pf_upstream_socket(l->pf, SOCK_STREAM);
-  if (c->upstream.fd < 0 || open_pipe(&c->up) < 0 || open_pipe(&c->down) < 0)
-    return conn_refuse(c);
+  if (c->upstream.fd < 0 || open_pipe(&c->up) < 0 || open_pipe(&c->down) < 0) {
+    conn_refuse(c);
+    return;
+  }
 
   set_nodelay(client);
   set_nodelay(c->upstream.fd);
@@ -200,7 +207,8 @@ static void start_conn(struct pf_listener *l, int client) {
   if (rc < 0 && errno != EINPROGRESS) {
     pf_log(l->pf, "connect to service %s port %u: %s", l->service, l->container_port,
            strerror(errno));
-    return conn_refuse(c);
+    conn_refuse(c);
+    return;
   }
 
   c->connecting = 1;

@@ -9,16 +9,16 @@ import { runCommand } from "./run.js";
 import { wizardCommand } from "./wizard.js";
 import { doctorCommand } from "./doctor.js";
 
-/** Every command the CLI offers, in the order `chefer --help` lists them. */
+/** Every command the CLI offers, in the order `chefer --help` lists them: the pipeline first. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
-  versionCommand,
+  fromComposeCommand,
   initCommand,
   checkCommand,
-  fromComposeCommand,
   buildCommand,
-  inspectCommand,
   runCommand,
+  inspectCommand,
   wizardCommand,
   doctorCommand,
+  versionCommand,
 ];

@@ -1,0 +1,178 @@
+/**
+ * The app network through a real executable: every service has its own network namespace
+ * and address, so two can listen on the same port and reach each other by name; published
+ * ports reach a service from the host, undeclared ones do not; a busy host port fails
+ * before any service starts; `network: shared` keeps the host's network.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createServer, connect } from "node:net";
+import type { Healthcheck, PortMapping } from "../../src/appcipe/types.js";
+import { ensureTestUser, makeHome, runApp, skipReason, workDir } from "../native/support/app.js";
+import { buildNetApp, netLayer, startApp, waitFor } from "./support.js";
+
+const sh = (script: string) => ({ Cmd: ["/bin/sh", "-c", script] });
+const base = 20000 + (process.pid % 5000) * 2;
+
+function serve(text: string, port = 8080): string {
+  return `echo ${text} > /www/index.html; exec httpd -f -p ${port} -h /www`;
+}
+
+function answers(port: number): Healthcheck {
+  return {
+    test: { shell: `wget -qO- http://localhost:${port}/` },
+    intervalMs: 100,
+    timeoutMs: 2000,
+    retries: 3,
+    startPeriodMs: 5000,
+    startIntervalMs: 100,
+  };
+}
+
+function published(hostPort: number, containerPort: number): PortMapping {
+  return {
+    hostIp: "127.0.0.1",
+    hostStart: hostPort,
+    hostEnd: hostPort,
+    containerStart: containerPort,
+    containerEnd: containerPort,
+    protocol: "tcp",
+  };
+}
+
+async function get(port: number): Promise<string | undefined> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    return await r.text();
+  } catch {
+    return undefined;
+  }
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    s.on("connect", () => (s.destroy(), resolve(false)));
+    s.on("error", () => resolve(true));
+  });
+}
+
+async function namesApp(dir: string): Promise<string> {
+  const layer = await netLayer();
+  const server = (name: string) => ({
+    name,
+    layers: [layer],
+    config: sh(serve(`from-${name}`)),
+    over: { healthcheck: answers(8080), stopGracePeriodMs: 300 },
+  });
+  return buildNetApp(dir, "names", [
+    server("alpha"),
+    server("beta"),
+    {
+      name: "client",
+      layers: [layer],
+      config: sh("wget -qO- http://alpha:8080/ && wget -qO- http://beta:8080/ && hostname"),
+      over: {
+        interfaceMode: "terminal",
+        dependsOn: ["alpha", "beta"].map((service) => ({
+          service,
+          condition: "service_healthy" as const,
+          required: true,
+        })),
+      },
+    },
+  ]);
+}
+
+describe("the app network", { skip: skipReason() }, () => {
+  for (const asUser of [false, true]) {
+    const who = asUser ? "as an unprivileged user" : "as the calling user";
+    it(`lets two services listen on one port and reach each other by name, ${who}`, async (t) => {
+      const why = asUser ? ensureTestUser() : undefined;
+      if (why) return t.skip(why);
+      const dir = workDir("e2e-net");
+      const exe = await namesApp(dir);
+      const r = await runApp(exe, [], { home: makeHome(dir, asUser), asUser, timeoutMs: 60000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "from-alpha\nfrom-beta\nclient\n");
+    });
+  }
+
+  it("reaches a published port from the host and not an undeclared one", async () => {
+    const dir = workDir("e2e-net");
+    const layer = await netLayer();
+    const script = `${serve("published")} & httpd -f -p 8081 -h /www & wait`;
+    const exe = await buildNetApp(dir, "ports", [
+      {
+        name: "web",
+        layers: [layer],
+        config: sh(script),
+        over: { ports: [published(base, 8080)], stopGracePeriodMs: 300 },
+      },
+      { name: "idle", layers: [layer], config: sh("exec sleep 4747") },
+    ]);
+    // Something of the machine's own on 8081 would make the check below meaningless.
+    const free8081 = await refused(8081);
+    const app = startApp(exe, makeHome(dir));
+    try {
+      await waitFor(async () => (await get(base)) !== undefined, 20000, app.stderr);
+      assert.equal(await get(base), "published\n");
+      if (free8081) assert.equal(await refused(8081), true, "port 8081 is not published");
+    } finally {
+      app.child.kill("SIGTERM");
+    }
+    assert.equal(await app.exited, 143, app.stderr());
+    assert.equal(await refused(base), true, "the forwarder stopped with the app");
+  });
+
+  it("refuses a busy host port before any service starts", async () => {
+    const dir = workDir("e2e-net");
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(base + 1, "127.0.0.1", resolve));
+    try {
+      const exe = await buildNetApp(dir, "busy", [
+        {
+          name: "web",
+          layers: [await netLayer()],
+          config: sh("echo started"),
+          over: { ports: [published(base + 1, 8080)] },
+        },
+      ]);
+      const r = await runApp(exe, [], { home: makeHome(dir) });
+      assert.equal(r.code, 1);
+      assert.match(
+        r.stderr,
+        new RegExp(`127.0.0.1:${base + 1}/tcp of service web is already in use`),
+      );
+      assert.equal(r.stdout, "");
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("keeps the host's network with network: shared", async () => {
+    const dir = workDir("e2e-net");
+    const port = base + 2;
+    const exe = await buildNetApp(
+      dir,
+      "shared",
+      [
+        {
+          name: "web",
+          layers: [await netLayer()],
+          config: sh(serve("shared", port)),
+          over: { stopGracePeriodMs: 300 },
+        },
+      ],
+      { network: "shared" },
+    );
+    const app = startApp(exe, makeHome(dir));
+    try {
+      await waitFor(async () => (await get(port)) !== undefined, 20000, app.stderr);
+      assert.equal(await get(port), "shared\n");
+    } finally {
+      app.child.kill("SIGTERM");
+    }
+    await app.exited;
+  });
+});

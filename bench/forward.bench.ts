@@ -19,6 +19,13 @@ export async function run(): Promise<BenchRow[]> {
   build();
   const direct = await directThroughput(25201);
   const forwarded = await forwardedThroughput(25202);
+  const relayOnly = await withService(
+    25205,
+    ["iperf3", "-s", "-B", "127.0.0.1", "-p", "25206"],
+    "25206",
+    async () => iperfClient(25205),
+    "shared",
+  );
   const directRate = await withHostEcho(25203, () => connectionRate(25203));
   const forwardedRate = await withService(25204, [driver, "tcp-echo", "7"], "7", () =>
     connectionRate(25204),
@@ -27,6 +34,14 @@ export async function run(): Promise<BenchRow[]> {
     {
       name: `TCP through a published port (iperf3, 1 stream, ${SECONDS} s)`,
       value: forwarded,
+      baseline: direct,
+      baselineName: "direct loopback",
+      unit: "Gbit/s",
+      higherIsBetter: true,
+    },
+    {
+      name: `TCP through the relay alone (shared mode, no veth; iperf3, ${SECONDS} s)`,
+      value: relayOnly,
       baseline: direct,
       baselineName: "direct loopback",
       unit: "Gbit/s",
@@ -65,17 +80,18 @@ function forwardedThroughput(port: number): Promise<number> {
   return withService(port, ["iperf3", "-s"], "5201", async () => iperfClient(port));
 }
 
-/** Runs `argv` as the one service of an internal-mode app, publishing hostPort to its port. */
+/** Runs `argv` as the one service of an app, publishing hostPort to its port. */
 async function withService<T>(
   hostPort: number,
   argv: string[],
   servicePort: string,
   measure: () => Promise<T>,
+  mode = "internal",
 ): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), "chefer-bench-net-"));
   const plan = join(dir, "plan");
   const args = argv.map((a) => `arg ${a}`);
-  const lines = ["mode internal", "service s", `port tcp 127.0.0.1 ${hostPort} ${servicePort}`];
+  const lines = [`mode ${mode}`, "service s", `port tcp 127.0.0.1 ${hostPort} ${servicePort}`];
   writeFileSync(plan, [...lines, ...args].map((l) => `${l}\n`).join(""));
   const child = spawn(driver, ["run", plan], { stdio: ["ignore", "pipe", "inherit"] });
   try {

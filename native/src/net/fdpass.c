@@ -7,6 +7,18 @@
 
 #define FDPASS_MAX 2
 
+void fdpass_close_others(int keep) {
+  if (keep > 3)
+    close_range(3, (unsigned)keep - 1, 0);
+  if (close_range((unsigned)keep + 1, ~0U, 0) == 0)
+    return;
+  /* Kernels before 5.9 lack close_range. */
+  long max = sysconf(_SC_OPEN_MAX);
+  for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+    if (fd != keep)
+      close((int)fd);
+}
+
 ssize_t fdpass_send(int sock, const void *buf, size_t len, const int *fds, size_t n_fds) {
   char control[CMSG_SPACE(FDPASS_MAX * sizeof(int))];
   struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};

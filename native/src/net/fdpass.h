@@ -12,4 +12,9 @@ ssize_t fdpass_send(int sock, const void *buf, size_t len, const int *fds, size_
  * exec), or -1 where none came. Returns the message length, 0 at end, -1 on error. */
 ssize_t fdpass_recv(int sock, void *buf, size_t len, int *fds, size_t n_fds);
 
+/* In a helper process that never execs: closes every descriptor above 2 except keep, so
+ * it holds no copy of the runtime's (e.g. a published port's listener, which would stay
+ * bound as long as the helper lives). */
+void fdpass_close_others(int keep);
+
 #endif

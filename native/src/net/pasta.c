@@ -70,6 +70,7 @@ int pasta_launcher_open(const char *path, struct pasta_launcher *pl, struct net_
   if (pl->pid == 0) {
     close(pair[0]);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
+    fdpass_close_others(pair[1]);
     pasta_launcher_serve(path, pair[1]);
     _exit(0);
   }

@@ -41,6 +41,7 @@ static void run_holder(const struct net_plan *plan, int sock) {
   struct net_err err = {""};
 
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  fdpass_close_others(sock);
   int rc = setup_app_netns(plan, &err);
   int netns = rc ? -1 : open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (!rc && netns < 0)

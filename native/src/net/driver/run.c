@@ -87,7 +87,7 @@ static void exec_service(struct run *r, size_t i) {
   pid_t pid = fork();
   if (pid > 0) {
     int status = 0;
-    close(alive[0]);
+    fdpass_close_others(alive[1]);
     waitpid(pid, &status, 0);
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
   }

@@ -72,6 +72,26 @@ describe("the network plan read from a manifest", () => {
     assert.match(r.stderr, /read services\.web\.ports\[0\] of the manifest: needs host_ip/);
   });
 
+  test("rejects an alias that would add a line of its own to the hosts file", () => {
+    const doc = manifest([]) as { services: { aliases: string[] }[] };
+    doc.services[1]!.aliases = ["www\n6.6.6.6 bank.example"];
+    const r = readManifest(doc, "web");
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      /service web: alias "www\n6\.6\.6\.6 bank\.example" cannot be a host name/,
+    );
+    assert.equal(r.stdout, "");
+  });
+
+  test("rejects an extra host whose address is not an address", () => {
+    const doc = manifest([]) as { services: { extra_hosts: unknown[] }[] };
+    doc.services[1]!.extra_hosts = [{ host: "gw", ip: "host-gateway" }];
+    const r = readManifest(doc, "web");
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /service web: extra host gw has address "host-gateway", not an IPv4/);
+  });
+
   test("rejects an unknown network mode", () => {
     const doc = { ...manifest([]), app: { name: "demo", network: "host" } };
     const r = readManifest(doc, "web");

@@ -67,6 +67,49 @@ static int check_port(const struct net_service *s, const struct net_port *p, str
   return 0;
 }
 
+/* A name that sits in a hosts line as one word: not empty, no white space, control
+ * character or comment sign (an alias "www\n6.6.6.6 bank.example" would add an entry). */
+static int is_word(const char *name) {
+  if (!name || !*name || strlen(name) > 253)
+    return 0;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+    if (*p <= ' ' || *p == '#' || *p == 0x7f)
+      return 0;
+  return 1;
+}
+
+static int check_word(const struct net_service *s, const char *what, const char *name,
+                      struct net_err *err) {
+  if (is_word(name))
+    return 0;
+  return net_failx(err,
+                   "service %.64s: %s \"%.64s\" cannot be a host name (empty, too long, or "
+                   "holding a space, control character or '#'); rename it in the recipe",
+                   s->name && is_word(s->name) ? s->name : "?", what, name ? name : "");
+}
+
+static int check_names(const struct net_service *s, struct net_err *err) {
+  unsigned char any[sizeof(struct in6_addr)];
+
+  if (check_word(s, "name", s->name, err) ||
+      (s->hostname && check_word(s, "hostname", s->hostname, err)))
+    return -1;
+  for (size_t k = 0; k < s->n_aliases; k++)
+    if (check_word(s, "alias", s->aliases[k], err))
+      return -1;
+  for (size_t k = 0; k < s->n_extra_hosts; k++) {
+    const struct net_extra_host *h = &s->extra_hosts[k];
+    if (check_word(s, "extra host", h->host, err))
+      return -1;
+    if (!h->ip || (inet_pton(AF_INET, h->ip, any) != 1 && inet_pton(AF_INET6, h->ip, any) != 1))
+      return net_failx(err,
+                       "service %s: extra host %s has address \"%.64s\", not an IPv4 or "
+                       "IPv6 address; give an address in extra_hosts",
+                       s->name, h->host, h->ip ? h->ip : "");
+  }
+  return 0;
+}
+
 /* TODO(limitation): the app network is one /24 (253 services); a host network overlapping it
  * is unreachable from services in bridge mode. */
 int net_plan_check(const struct net_plan *plan, struct net_err *err) {
@@ -78,6 +121,8 @@ int net_plan_check(const struct net_plan *plan, struct net_err *err) {
 
   for (size_t i = 0; i < plan->n_services; i++) {
     const struct net_service *s = &plan->services[i];
+    if (check_names(s, err))
+      return -1;
     for (size_t j = 0; j < s->n_ports; j++)
       if (check_port(s, &s->ports[j], err))
         return -1;

@@ -1,0 +1,131 @@
+/**
+ * The visits demo (examples/demo) end to end, as a user runs it: `chefer from-compose`, then
+ * `chefer build` against a Docker engine, then the executable. The web page counts visits in
+ * redis; redis must be healthy before web starts; SIGTERM stops the app cleanly with nothing
+ * left running; a second run continues the count from the volume in the data directory.
+ * Needs the test Docker engine (`bash scripts/services.sh start`) and the example base image,
+ * which examples/make-base-image.sh imports (debootstrap, slow the first time only).
+ */
+import { describe, it, before } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot, runCli } from "../support/cli.js";
+import {
+  ensureTestUser,
+  makeHome,
+  runtimeBin,
+  skipReason,
+  testUser,
+  workDir,
+} from "../native/support/app.js";
+import { startApp, waitFor } from "./support.js";
+
+const dockerHost = process.env.CHEFER_TEST_DOCKER_HOST;
+const page = "http://127.0.0.1:18080/";
+
+function whySkip(): string | undefined {
+  const runtime = skipReason();
+  if (runtime) return runtime;
+  if (dockerHost) return undefined;
+  if (process.env.CI) throw new Error("CHEFER_TEST_DOCKER_HOST is not set");
+  return "CHEFER_TEST_DOCKER_HOST is not set; run `bash scripts/services.sh start`";
+}
+
+async function visits(): Promise<number | undefined> {
+  try {
+    const r = await fetch(page, { signal: AbortSignal.timeout(3000) });
+    const m = /visited (\d+) times/.exec(await r.text());
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The demo's processes, wherever they were reparented to. */
+function leftovers(): string {
+  const r = spawnSync("pgrep", ["-a", "-f", "redis-server|/app/server.py"]);
+  return r.stdout.toString().trim();
+}
+
+/** A kit directory holding the runtime just built from native/, so the test runs this source. */
+function kitOf(dir: string): string {
+  const kit = join(dir, "kit");
+  mkdirSync(kit);
+  symlinkSync(runtimeBin, join(kit, "chefer-runtime-x86_64-linux"));
+  return kit;
+}
+
+interface Visit {
+  code: number | null;
+  counts: number[];
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the app, reads the page twice, stops the app with SIGTERM. */
+async function visitTwice(exe: string, home: string, asUser: boolean): Promise<Visit> {
+  const app = asUser
+    ? startApp("setpriv", home, ["--reuid", testUser, "--regid", testUser, "--init-groups", exe])
+    : startApp(exe, home);
+  const counts: number[] = [];
+  try {
+    // Each read is a visit: the one that first answers is the first count.
+    await waitFor(
+      async () => {
+        const n = await visits();
+        if (n !== undefined) counts.push(n);
+        return n !== undefined;
+      },
+      60000,
+      app.stderr,
+    );
+    counts.push((await visits()) ?? -1);
+  } finally {
+    app.child.kill("SIGTERM");
+  }
+  return { code: await app.exited, counts, stdout: app.stdout(), stderr: app.stderr() };
+}
+
+describe("the visits demo", { skip: whySkip(), timeout: 300000 }, () => {
+  let dir = "";
+  let exe = "";
+
+  before(async () => {
+    const env = { DOCKER_HOST: dockerHost };
+    const base = spawnSync("bash", [join(repoRoot, "examples/make-base-image.sh")], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    assert.equal(base.status, 0, "examples/make-base-image.sh failed");
+    dir = workDir("e2e-demo");
+    const project = join(dir, "demo");
+    cpSync(join(repoRoot, "examples/demo"), project, { recursive: true });
+    const converted = await runCli(["from-compose", project]);
+    assert.equal(converted.code, 0, converted.stderr);
+    const out = join(dir, "out");
+    const built = await runCli(["build", project, "--out", out, "--kit-dir", kitOf(dir)], { env });
+    assert.equal(built.code, 0, built.stderr);
+    exe = built.stdout.trim();
+  });
+
+  for (const asUser of [false, true]) {
+    const who = asUser ? `as the unprivileged user ${testUser}` : "as the calling user";
+    it(`counts visits, stops cleanly on SIGTERM and keeps the count across runs, ${who}`, async (t) => {
+      const why = asUser ? ensureTestUser() : undefined;
+      if (why) return t.skip(why);
+      const home = makeHome(dir, asUser);
+
+      const first = await visitTwice(exe, home, asUser);
+      assert.equal(first.code, 143, first.stderr);
+      assert.equal(first.counts[1], (first.counts[0] ?? 0) + 1, first.stderr);
+      assert.equal(leftovers(), "", "no process of the app outlives it");
+
+      const second = await visitTwice(exe, home, asUser);
+      assert.equal(second.code, 143, second.stderr);
+      assert.deepEqual(second.counts, [(first.counts[1] ?? 0) + 1, (first.counts[1] ?? 0) + 2]);
+      assert.match(second.stdout, /^redis \| .*Ready to accept connections/m);
+    });
+  }
+});

@@ -20,34 +20,39 @@ export type FuzzMessage =
   | { type: "unlocated"; iteration: number; data: Uint8Array; problem: string }
   | { type: "done"; iterations: number; rejected: number };
 
-function post(message: FuzzMessage): void {
-  process.send?.(message);
+/**
+ * Waits until the message is written: a loop that never yields would leave messages queued in
+ * the child once the pipe is full, and the watchdog would take the silence for a hang.
+ */
+function post(message: FuzzMessage): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.send?.(message, undefined, {}, (error) => (error ? reject(error) : resolve()));
+  });
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
-function fuzz(job: FuzzJob): void {
+async function fuzz(job: FuzzJob): Promise<void> {
   const next = prng(job.seed);
   const seeds = job.seeds.map((path) => readFileSync(path));
   let rejected = 0;
   for (let iteration = 0; iteration < job.iterations; iteration++) {
     const data = mutate(seeds[Math.floor(next() * seeds.length)] as Buffer, next);
-    post({ type: "input", iteration, data });
+    await post({ type: "input", iteration, data });
     try {
       const problems = runTarget(job.kind, data, job.dir);
       if (problems.length > 0) rejected++;
       const unlocated = problems.find((p) => p.location === undefined && p.path === undefined);
-      if (unlocated) post({ type: "unlocated", iteration, data, problem: unlocated.message });
+      if (unlocated) await post({ type: "unlocated", iteration, data, problem: unlocated.message });
     } catch (error) {
-      post({ type: "bug", iteration, data, stack: describe(error) });
+      await post({ type: "bug", iteration, data, stack: describe(error) });
     }
   }
-  post({ type: "done", iterations: job.iterations, rejected });
+  await post({ type: "done", iterations: job.iterations, rejected });
 }
 
 process.once("message", (job: FuzzJob) => {
-  fuzz(job);
-  process.disconnect();
+  void fuzz(job).then(() => process.disconnect());
 });

@@ -21,6 +21,8 @@ export interface FuzzReport {
   rejected: number;
   bugs: Finding[];
   unlocated: Finding[];
+  /** The slowest input, for a bound that is close to being hit. */
+  slowest: { iteration: number; ms: number };
 }
 
 const MEMORY_MB = 512;
@@ -34,7 +36,13 @@ function save(dir: string, name: string, data: Uint8Array): string {
 
 /** Runs the job; rejects with the input when one hangs or exhausts the worker's memory. */
 export function runFuzz(job: FuzzJob, inputMs: number): Promise<FuzzReport> {
-  const report: FuzzReport = { iterations: 0, rejected: 0, bugs: [], unlocated: [] };
+  const report: FuzzReport = {
+    iterations: 0,
+    rejected: 0,
+    bugs: [],
+    unlocated: [],
+    slowest: { iteration: -1, ms: 0 },
+  };
   const worker = fork(fileURLToPath(new URL("./fuzz-worker.ts", import.meta.url)), {
     execArgv: ["--import", "tsx", `--max-old-space-size=${MEMORY_MB}`],
     stdio: ["ignore", "ignore", "pipe", "ipc"],
@@ -60,8 +68,10 @@ export function runFuzz(job: FuzzJob, inputMs: number): Promise<FuzzReport> {
       if (current && Date.now() - current.since > inputMs) fail(`hang over ${inputMs} ms`);
     }, 250);
     worker.on("message", (m: FuzzMessage) => {
-      if (m.type === "input") current = { iteration: m.iteration, data: m.data, since: Date.now() };
-      else if (m.type === "bug") report.bugs.push(finding(job, m.iteration, m.stack, m.data));
+      if (m.type === "input") {
+        if (current) note(report, current.iteration, Date.now() - current.since);
+        current = { iteration: m.iteration, data: m.data, since: Date.now() };
+      } else if (m.type === "bug") report.bugs.push(finding(job, m.iteration, m.stack, m.data));
       else if (m.type === "unlocated")
         report.unlocated.push(finding(job, m.iteration, m.problem, m.data));
       else {
@@ -74,6 +84,10 @@ export function runFuzz(job: FuzzJob, inputMs: number): Promise<FuzzReport> {
       if (code !== 0 && signal !== "SIGKILL") fail(`exit ${code ?? signal}: ${stderr.slice(-800)}`);
     });
   });
+}
+
+function note(report: FuzzReport, iteration: number, ms: number): void {
+  if (ms > report.slowest.ms) report.slowest = { iteration, ms };
 }
 
 function finding(job: FuzzJob, iteration: number, what: string, data: Uint8Array): Finding {

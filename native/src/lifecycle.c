@@ -49,7 +49,8 @@ static int prepare_layers(struct launch *l, size_t index) {
   return 0;
 }
 
-/* Every service's layers, before anything starts: a damaged layer stops the app early. */
+/* Every service's layers, before anything starts: a damaged layer stops the app early.
+ * TODO(limitation): a service waiting for a slow dependency could extract meanwhile. */
 static int prepare_all_layers(struct launch *l) {
   const struct manifest *m = l->lc->app->manifest;
 

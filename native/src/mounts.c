@@ -159,14 +159,14 @@ static int remount_read_only(int root, const char *path) {
   return rc;
 }
 
-/* TODO(limitation): services share the host's network namespace in this part of the runtime,
- * so /sys is the host's, read-only, and sysfs is not mounted fresh. */
+/* TODO(limitation): /sys is the host's, read-only, even for a service with a network namespace
+ * of its own (bridge and internal mode): a fresh sysfs is not mounted, so /sys/class/net lists
+ * the host's interfaces. In shared mode sysfs could not be mounted fresh at all. */
 static int mount_sys(int root) {
   int target = target_in_root(root, "/sys", 0), host = open("/sys", O_PATH | O_CLOEXEC), rc;
 
   rc = target < 0 || host < 0 ? -1 : bind_fd(host, target, 1);
-  /* Without a network namespace of its own, sysfs cannot be mounted fresh: bind the host's,
-   * then make the top read-only (locked submounts keep their own flags). */
+  /* Bind the host's, then make the top read-only (locked submounts keep their own flags). */
   if (rc == 0)
     rc = remount_read_only(root, "/sys");
   if (rc < 0)

@@ -1,9 +1,7 @@
 /* libFuzzer target: the network plan read from a manifest that manifest_load accepted, as the
- * runtime will, then the /etc/hosts each service gets. With CHEFER_FUZZ_STRICT_HOSTS=1 it
- * also checks that every value it writes into a hosts file is a single word (an alias
- * "www\n6.6.6.6 bank.example" would add an entry) and every extra host address an address. That
- * check is off by default because it fails today (see the todo test in test/fuzz/native.test.ts and
- * docs/limitations.md). */
+ * runtime does, then the /etc/hosts each service gets. Every value the plan writes into a
+ * hosts file must be a single word (an alias "www\n6.6.6.6 bank.example" would add an entry)
+ * and every extra host's address an address. */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,7 +16,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char hosts[1 << 16]; /* rendered to exercise hosts.c; read by nothing */
-static int strict;
 
 /* A word that can sit in a hosts line: not empty, no white space, no comment sign, no control
  * character. A newline in an alias would add a hosts entry of the manifest's choosing. */
@@ -56,18 +53,15 @@ static void check_plan(const struct manifest *m) {
   if (net_plan_from_manifest(m->root, &store, &err) == 0 && net_plan_check(&store.plan, &err) == 0)
     for (size_t i = 0; i < store.plan.n_services; i++) {
       long len = net_hosts_render(&store.plan, i, hosts, sizeof hosts, &err);
-      if (len >= 0 && strict)
+      if (len >= 0)
         check_hosts_values(&store.plan.services[i]);
     }
   net_plan_store_free(&store);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  const char *mode = getenv("CHEFER_FUZZ_STRICT_HOSTS");
-
   (void)argc, (void)argv;
   log_set_level_name("error");
-  strict = mode != NULL && strcmp(mode, "1") == 0;
   return 0;
 }
 

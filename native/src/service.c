@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -102,6 +103,16 @@ static void service_main(const struct service *s, const struct service_env *env,
   init_shim(child);
 }
 
+/* True when fd names the namespace this process is already in. */
+static int is_current(int fd, const char *kind) {
+  struct stat theirs, ours;
+  char path[64];
+
+  snprintf(path, sizeof path, "/proc/self/ns/%s", kind);
+  return fstat(fd, &theirs) == 0 && stat(path, &ours) == 0 && theirs.st_ino == ours.st_ino &&
+         theirs.st_dev == ours.st_dev;
+}
+
 static int join_namespaces(pid_t pid) {
   static const char *const kinds[] = {"ipc", "uts", "net", "pid", "mnt"};
   int fds[5];
@@ -114,8 +125,10 @@ static int join_namespaces(pid_t pid) {
     if (fds[i] < 0)
       return fail_errno(EXIT_START, NULL, "open namespace %s of pid %d", kinds[i], (int)pid);
   }
+  /* In shared mode the service's network namespace is the host's, which container root may
+   * not join (setns needs CAP_SYS_ADMIN over its owner), and need not: the probe is in it. */
   for (int i = 0; i < 5; i++) {
-    if (setns(fds[i], 0) < 0)
+    if (!is_current(fds[i], kinds[i]) && setns(fds[i], 0) < 0)
       return fail_errno(EXIT_START, NULL, "join namespace %s of pid %d", kinds[i], (int)pid);
     close(fds[i]);
   }

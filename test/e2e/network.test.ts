@@ -150,6 +150,37 @@ describe("the app network", { skip: skipReason() }, () => {
     }
   });
 
+  it("runs health checks and resolves names with network: shared", async () => {
+    const dir = workDir("e2e-net");
+    const port = base + 3;
+    const layer = await netLayer();
+    const exe = await buildNetApp(
+      dir,
+      "sharedhealth",
+      [
+        {
+          name: "web",
+          layers: [layer],
+          config: sh(serve("shared-named", port)),
+          over: { healthcheck: answers(port), stopGracePeriodMs: 300 },
+        },
+        {
+          name: "client",
+          layers: [layer],
+          config: sh(`wget -qO- http://web:${port}/`),
+          over: {
+            interfaceMode: "terminal",
+            dependsOn: [{ service: "web", condition: "service_healthy", required: true }],
+          },
+        },
+      ],
+      { network: "shared" },
+    );
+    const r = await runApp(exe, [], { home: makeHome(dir) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "shared-named\n");
+  });
+
   it("keeps the host's network with network: shared", async () => {
     const dir = workDir("e2e-net");
     const port = base + 2;

@@ -7,6 +7,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, connect } from "node:net";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Healthcheck, PortMapping } from "../../src/appcipe/types.js";
 import { ensureTestUser, makeHome, runApp, skipReason, workDir } from "../native/support/app.js";
 import { buildNetApp, netLayer, startApp, waitFor } from "./support.js";
@@ -98,6 +100,36 @@ describe("the app network", { skip: skipReason() }, () => {
     });
   }
 
+  it("resolves service names but no outside names with network: internal", async () => {
+    const dir = workDir("e2e-net");
+    const layer = await netLayer();
+    const exe = await buildNetApp(
+      dir,
+      "internal",
+      [
+        {
+          name: "alpha",
+          layers: [layer],
+          config: sh(serve("from-alpha")),
+          over: { healthcheck: answers(8080), stopGracePeriodMs: 300 },
+        },
+        {
+          name: "client",
+          layers: [layer],
+          config: sh("wget -qO- http://alpha:8080/; grep -c nameserver /etc/resolv.conf || true"),
+          over: {
+            interfaceMode: "terminal",
+            dependsOn: [{ service: "alpha", condition: "service_healthy", required: true }],
+          },
+        },
+      ],
+      { network: "internal" },
+    );
+    const r = await runApp(exe, [], { home: makeHome(dir) });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, "from-alpha\n0\n");
+  });
+
   it("reaches a published port from the host and not an undeclared one", async () => {
     const dir = workDir("e2e-net");
     const layer = await netLayer();
@@ -113,10 +145,19 @@ describe("the app network", { skip: skipReason() }, () => {
     ]);
     // Something of the machine's own on 8081 would make the check below meaningless.
     const free8081 = await refused(8081);
-    const app = startApp(exe, makeHome(dir));
+    const events = join(dir, "events.jsonl");
+    const app = startApp(exe, makeHome(dir), ["--events", events]);
     try {
       await waitFor(async () => (await get(base)) !== undefined, 20000, app.stderr);
       assert.equal(await get(base), "published\n");
+      const port = readFileSync(events, "utf8")
+        .split("\n")
+        .filter((l) => l.startsWith('{"t":"port"'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(
+        port.map((e) => [e.service, e.host_ip, e.host_port, e.container_port, e.protocol]),
+        [["web", "127.0.0.1", base, 8080, "tcp"]],
+      );
       if (free8081) assert.equal(await refused(8081), true, "port 8081 is not published");
     } finally {
       app.child.kill("SIGTERM");

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 const applets = [
   "sh",
   "cat",
+  "grep",
   "echo",
   "sleep",
   "true",

@@ -104,11 +104,12 @@ static pid_t spawn(void *ctx, int svc, int out_fd, int err_fd) {
                             .net_index = i};
 
   snprintf(svcdir, sizeof svcdir, "%s/service-%s", lc->run_path, s->name);
+  l->pids[i] = -1;
   if (mkdir(svcdir, 0700) < 0 && errno != EEXIST)
-    return fail_errno(EXIT_ENVIRONMENT, NULL, "create run directory of service %s", s->name),
-           error_report(), -1;
-  log_debug("starting service %s", s->name);
-  l->pids[i] = service_spawn(s, &env);
+    fail_errno(EXIT_ENVIRONMENT, NULL, "create run directory of service %s", s->name);
+  else
+    l->pids[i] = service_spawn(s, &env);
+  /* The supervisor reports that the start failed; the reason is shown here. */
   if (l->pids[i] < 0)
     error_report();
   return l->pids[i];

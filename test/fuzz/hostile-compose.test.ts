@@ -5,13 +5,13 @@
  */
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { convertProject } from "../../src/convert/index.js";
 import type { Problem } from "../../src/util/errors.js";
-import { repoRoot } from "./targets.js";
+import { repoRoot, sharedDir } from "./targets.js";
 import { check } from "./hostile-check.js";
 import {
   aliasBomb,
@@ -51,6 +51,21 @@ test("a value of the wrong type at any key is refused with a located problem", (
   const outcome = check(variants, run);
   assert.deepEqual(outcome.broken, []);
   assert.ok(outcome.refused > variants.length / 2, `only ${outcome.refused} refused`);
+});
+
+test("a wrong type at any key of compose-go's full example gives located problems, never a bug", (t) => {
+  const fixtures = join(sharedDir, "compose-fixtures", "compose-go", "loader");
+  if (!existsSync(fixtures)) return t.skip(`${fixtures} is not present`);
+  const copy = mkdtempSync(join(tmpdir(), "chefer-hostile-full-"));
+  t.after(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(fixtures, copy, { recursive: true });
+  const example = parse(readFileSync(join(fixtures, "full-example.yml"), "utf8"), { merge: true });
+  const env = { HOME: "/home/user", QUX: "qux", FOO: "foo" };
+  const outcome = check(wrongTypeVariants(example).filter(notName), (data) => {
+    writeFileSync(join(copy, "full-example.yml"), data);
+    return convertProject({ cwd: copy, files: ["full-example.yml"], env }).diagnostics;
+  });
+  assert.deepEqual(outcome.broken, []);
 });
 
 test("an unknown key in every mapping is refused with a located problem", () => {

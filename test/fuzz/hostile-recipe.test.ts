@@ -32,12 +32,21 @@ test("the example recipe the hostile variants start from is valid", () => {
   assert.deepEqual(check([{ label: "as is", data: Buffer.from(valid) }], run).accepted, ["as is"]);
 });
 
+/** More recipes whose keys the example does not use: converter output, the rendered template. */
+const others = [
+  join(repoRoot, "test", "golden", "convert", "cases", "everything", "appcipe.yml"),
+  join(repoRoot, "test", "golden", "appcipe", "rendered.yml"),
+];
+
 test("a value of the wrong type at any key is refused with a located problem", () => {
-  const variants = wrongTypeVariants(root);
-  const outcome = check(variants, run);
-  assert.deepEqual(outcome.broken, []);
-  // Some swaps are legal (a list where a string list is allowed); most must be refused.
-  assert.ok(outcome.refused > variants.length / 2, `only ${outcome.refused} refused`);
+  for (const seed of [file, ...others]) {
+    const text = readFileSync(seed, "utf8");
+    const variants = wrongTypeVariants(parse(text));
+    const outcome = check(variants, (data) => parseRecipe(data.toString("utf8"), seed).problems);
+    assert.deepEqual(outcome.broken, [], seed);
+    // Some swaps are legal (a list where a string list is allowed); most must be refused.
+    assert.ok(outcome.refused > variants.length / 2, `${seed}: only ${outcome.refused} refused`);
+  }
 });
 
 test("an unknown key in every mapping is refused with a located problem", () => {

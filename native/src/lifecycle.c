@@ -129,6 +129,13 @@ static pid_t probe(void *ctx, int svc, int out_fd) {
   return pid;
 }
 
+static void exited(void *ctx, int svc, int status) {
+  struct launch *l = ctx;
+
+  (void)status;
+  network_service_exited(l->lc->net, (size_t)svc);
+}
+
 /* Event lines go to the events stream; the app's `running` also tells app->started. */
 static void on_event(void *ctx, const char *line) {
   struct launch *l = ctx;
@@ -146,7 +153,7 @@ static void on_event(void *ctx, const char *line) {
 
 static int supervise(struct launch *l) {
   const struct manifest *m = l->lc->app->manifest;
-  const struct sv_ops ops = {.spawn = spawn, .probe = probe, .event = on_event};
+  const struct sv_ops ops = {.spawn = spawn, .probe = probe, .exited = exited, .event = on_event};
   struct sv_app app = {.name = m->app_name,
                        .services = l->sup.services,
                        .n_services = m->service_count,

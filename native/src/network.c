@@ -168,9 +168,6 @@ int network_joined(struct network *n, size_t index, int sock) {
     rc = fail(EXIT_START, "run `chefer doctor`, or use `network: shared`", "service %s: %s", name,
               msg);
   else if (n->outbound) {
-    /* A restart joins again: the pasta of the previous run holds the old netns.
-     * TODO(limitation): a service that ends for good keeps its pasta until the app ends; the
-     * supervisor has no exit hook for the runtime yet. */
     pasta_stop(&n->launcher, &n->pastas[index]);
     if (pasta_start(&n->launcher, netns, &n->pastas[index], &err) < 0)
       log_warn("outbound traffic of service %s is off: %s", name, err.msg);
@@ -178,6 +175,11 @@ int network_joined(struct network *n, size_t index, int sock) {
   if (netns >= 0)
     close(netns);
   return rc;
+}
+
+void network_service_exited(struct network *n, size_t index) {
+  if (n->pastas != NULL)
+    pasta_stop(&n->launcher, &n->pastas[index]);
 }
 
 void network_wait_outbound(const struct network *n) {

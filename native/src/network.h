@@ -47,6 +47,10 @@ int network_join(const struct network *n, size_t index, int sock);
  * service. Returns -1 with the error set when the child reported a failure. */
 int network_joined(struct network *n, size_t index, int sock);
 
+/* In the supervisor, when service `index` has exited: stops its pasta, which would otherwise
+ * hold the service's network namespace open. */
+void network_service_exited(struct network *n, size_t index);
+
 /* In service `index`'s process, just before exec: waits for pasta's route (bridge mode). */
 void network_wait_outbound(const struct network *n);
 

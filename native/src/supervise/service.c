@@ -147,6 +147,8 @@ void sv_on_exit(struct sv *sv, int i, int status) {
   int code = exit_code_of(status);
 
   clean_up_after(sv, i);
+  if (sv->ops->exited != NULL)
+    sv->ops->exited(sv->ctx, i, status);
   u->exit_code = code;
   if (code == 0)
     u->completed_ok = true;

@@ -96,6 +96,9 @@ struct sv_ops {
   int (*signal)(void *ctx, int svc, pid_t pid, int sig);
   /* Receives each event as one JSON line ending in "\n". NULL: written to events_fd. */
   void (*event)(void *ctx, const char *json_line);
+  /* Told that service svc's process ended (or failed to start), before any restart. May be
+   * NULL. The runtime stops what it runs beside the service there (its pasta). */
+  void (*exited)(void *ctx, int svc, int status);
   /* Told about a reaped child that is neither a service nor a probe. May be NULL. */
   void (*reaped)(void *ctx, pid_t pid, int status);
 };

@@ -53,7 +53,10 @@ export function runFuzz(job: FuzzJob, inputMs: number): Promise<FuzzReport> {
   worker.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   let current: { iteration: number; data: Uint8Array; since: number } | undefined;
   return new Promise((resolve, reject) => {
+    let settled = false;
     const fail = (what: string) => {
+      if (settled) return; // the child may only exit once its report is in
+      settled = true;
       clearInterval(watchdog);
       worker.kill("SIGKILL");
       const at = current ? `input ${current.iteration}` : "start-up";
@@ -75,6 +78,7 @@ export function runFuzz(job: FuzzJob, inputMs: number): Promise<FuzzReport> {
       else if (m.type === "unlocated")
         report.unlocated.push(finding(job, m.iteration, m.problem, m.data));
       else {
+        settled = true;
         clearInterval(watchdog);
         resolve({ ...report, iterations: m.iterations, rejected: m.rejected });
       }

@@ -97,7 +97,7 @@ static pid_t spawn(void *ctx, int svc, int out_fd, int err_fd) {
                             .bind_paths = lc->bind_paths[i],
                             .cmd = i == lc->main ? lc->app->opts->args : NULL,
                             .env = lc->app->opts->env,
-                            .stdin_null = lc->main != SIZE_MAX && i != lc->main,
+                            .stdin_null = i != lc->main, /* as compose without stdin_open */
                             .out_fd = out_fd,
                             .err_fd = err_fd,
                             .net = lc->net,

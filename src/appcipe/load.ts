@@ -8,6 +8,7 @@ import { Problems } from "./problems.js";
 import { checkSchema } from "./schema.js";
 import { normalizeRecipe } from "./normalize.js";
 import { checkApp } from "./checks.js";
+import { checkNulBytes } from "./nul-bytes.js";
 
 export const RECIPE_FILE = "appcipe.yml";
 
@@ -47,6 +48,7 @@ export function parseRecipe(text: string, file: string, display: string = file):
     return { problems: problems.list };
   }
   checkSchema(source.data, problems);
+  checkNulBytes(source.data, problems);
   const recipe = normalizeRecipe(ctx, source.data, resolve(file));
   checkApp(ctx, recipe, source.data);
   const sorted = sortProblems(problems.list);

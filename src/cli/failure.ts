@@ -1,4 +1,4 @@
-import { BugError, UserError, formatProblem, sortProblems } from "../util/errors.js";
+import { BugError, UserError, forTerminal, formatProblem, sortProblems } from "../util/errors.js";
 import { ExitCode } from "../util/exit-codes.js";
 import { color } from "../util/log.js";
 
@@ -10,8 +10,8 @@ import { color } from "../util/log.js";
 export function handleFailure(error: unknown): number {
   if (error instanceof UserError) {
     for (const p of sortProblems(error.problems)) process.stderr.write(`${formatProblem(p)}\n`);
-    process.stderr.write(`${color.red("error")}: ${error.message}\n`);
-    if (error.fix) process.stderr.write(`  fix: ${error.fix}\n`);
+    process.stderr.write(`${color.red("error")}: ${forTerminal(error.message)}\n`);
+    if (error.fix) process.stderr.write(`  fix: ${forTerminal(error.fix)}\n`);
     return error.exitCode;
   }
   const bug = error instanceof BugError ? error : new BugError(String(error), { cause: error });

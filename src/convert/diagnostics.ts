@@ -3,7 +3,13 @@
  * a location in the user's files, the YAML path, what happens instead, and the fix.
  */
 import { relative, isAbsolute } from "node:path";
-import { UserError, sortProblems, type Problem, type SourceLocation } from "../util/errors.js";
+import {
+  UserError,
+  forTerminal,
+  sortProblems,
+  type Problem,
+  type SourceLocation,
+} from "../util/errors.js";
 import { formatPath } from "./node.js";
 
 export type Diagnostic = Problem;
@@ -72,7 +78,7 @@ export function formatDiagnostic(d: Diagnostic, base: string): string {
   const where = loc ? `${displayFile(loc.file, base)}:${loc.line}:${loc.col}: ` : "";
   const path = d.path ? `${d.path}: ` : "";
   const fix = d.fix ? `; fix: ${d.fix}` : "";
-  return `${where}${d.severity}[${d.code}]: ${path}${d.message}${fix}`;
+  return forTerminal(`${where}${d.severity}[${d.code}]: ${path}${d.message}${fix}`);
 }
 
 /** Diagnostics as data, with files relative to `base`, for `--format json`. */

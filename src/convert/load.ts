@@ -5,6 +5,7 @@
  * against the schema, its paths resolved, and profiles applied.
  */
 import { readFileSync } from "node:fs";
+import { readRegularFile, readFailureReason } from "../util/files.js";
 import { resolve } from "node:path";
 import { UserError } from "../util/errors.js";
 import { Diagnostics } from "./diagnostics.js";
@@ -109,9 +110,9 @@ function finish(
 function readDocs(file: string, diags: Diagnostics): YMap[] {
   let text: string;
   try {
-    text = readFileSync(file === STDIN_FILE ? 0 : file, "utf8");
+    text = file === STDIN_FILE ? readFileSync(0, "utf8") : readRegularFile(file);
   } catch (error) {
-    throw new UserError(`cannot read compose file ${file}`, {
+    throw new UserError(`cannot read compose file ${file}: ${readFailureReason(error)}`, {
       fix: "check the path and its permissions",
       cause: error,
     });

@@ -4,7 +4,7 @@
  * COMPOSE_ENV_FILES) only fills what the OS left unset, with later env files winning over
  * earlier ones. COMPOSE_DISABLE_ENV_FILE turns the default `.env` off.
  */
-import { readFileSync } from "node:fs";
+import { readRegularFile, readFailureReason } from "../util/files.js";
 import { basename, resolve } from "node:path";
 import { UserError } from "../util/errors.js";
 import type { Diagnostics } from "./diagnostics.js";
@@ -55,9 +55,9 @@ export function readEnvFiles(files: string[], osEnv: Env, diags: Diagnostics): E
 
 function readEnvText(file: string): string {
   try {
-    return readFileSync(file, "utf8");
+    return readRegularFile(file);
   } catch (error) {
-    throw new UserError(`cannot read env file ${file}`, {
+    throw new UserError(`cannot read env file ${file}: ${readFailureReason(error)}`, {
       fix: "create the file, or stop naming it with --env-file",
       cause: error,
     });

@@ -63,12 +63,23 @@ export function formatLocation(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }
 
+/**
+ * Makes text from an input file safe to print on a terminal: control characters (escape
+ * sequences that could move the cursor or retitle the window) are shown as `\xNN`.
+ */
+export function forTerminal(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => {
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;
+  });
+}
+
 /** One problem as the lines printed on stderr. */
 export function formatProblem(p: Problem): string {
   const where = p.location ? `${formatLocation(p.location)}: ` : "";
   const path = p.path ? ` (${p.path})` : "";
-  const head = `${where}${p.severity}: ${p.message}${path} [${p.code}]`;
-  return p.fix ? `${head}\n  fix: ${p.fix}` : head;
+  const head = forTerminal(`${where}${p.severity}: ${p.message}${path} [${p.code}]`);
+  return p.fix ? `${head}\n  fix: ${forTerminal(p.fix)}` : head;
 }
 
 /** Sorts problems by file, line and column; problems without a location come last. */

@@ -97,22 +97,17 @@ test("check refuses hostile recipes with a located error and no stack", async (t
   }
 });
 
-// TODO(limitation): errors echo control characters from the input; see docs/limitations.md.
-test(
-  "errors print control characters from the input escaped, not raw",
-  { todo: "formatProblem and the error line print names from the file as is, ESC included" },
-  async (t) => {
-    const dir = scratch(t);
-    writeFileSync(
-      join(dir, "appcipe.yml"),
-      'version: "0.1"\nname: "a\\e]0;owned\\a"\nservices: {}\n',
-    );
-    const result = await runCli(["check"], { cwd: dir });
-    assert.equal(result.code, 1);
-    const raw = [...result.stderr].filter((c) => c < " " && c !== "\n");
-    assert.deepEqual(raw, []);
-  },
-);
+test("errors print control characters from the input escaped, not raw", async (t) => {
+  const dir = scratch(t);
+  writeFileSync(
+    join(dir, "appcipe.yml"),
+    'version: "0.1"\nname: "a\\e]0;owned\\a"\nservices: {}\n',
+  );
+  const result = await runCli(["check"], { cwd: dir });
+  assert.equal(result.code, 1);
+  const raw = [...result.stderr].filter((c) => c < " " && c !== "\n");
+  assert.deepEqual(raw, []);
+});
 
 /** Runs from-compose in dir, killed after ms: a reader stuck on a FIFO must not stall the suite. */
 function convertWithin(dir: string, ms: number) {
@@ -125,25 +120,16 @@ function convertWithin(dir: string, ms: number) {
   });
 }
 
-// TODO(limitation): the converter reads env_file and include paths whatever they are.
-test(
-  "from-compose refuses an env_file or include that is not a regular file instead of blocking",
-  {
-    todo:
-      "project-env.ts, translate/environment.ts and load.ts read FIFOs and devices as files: " +
-      "a FIFO blocks forever and /dev/zero fills memory",
-  },
-  (t) => {
-    for (const key of ["env_file", "include"]) {
-      const dir = scratch(t);
-      spawnSync("mkfifo", [join(dir, "pipe")]);
-      const text =
-        key === "include"
-          ? "include: [./pipe]\nservices:\n  web:\n    image: busybox:1.36\n"
-          : "services:\n  web:\n    image: busybox:1.36\n    env_file: ./pipe\n";
-      writeFileSync(join(dir, "compose.yaml"), text);
-      const result = convertWithin(dir, 3000);
-      assert.equal(result.status, 1, `${key}: ${result.error?.message ?? result.stderr}`);
-    }
-  },
-);
+test("from-compose refuses an env_file or include that is not a regular file instead of blocking", (t) => {
+  for (const key of ["env_file", "include"]) {
+    const dir = scratch(t);
+    spawnSync("mkfifo", [join(dir, "pipe")]);
+    const text =
+      key === "include"
+        ? "include: [./pipe]\nservices:\n  web:\n    image: busybox:1.36\n"
+        : "services:\n  web:\n    image: busybox:1.36\n    env_file: ./pipe\n";
+    writeFileSync(join(dir, "compose.yaml"), text);
+    const result = convertWithin(dir, 3000);
+    assert.equal(result.status, 1, `${key}: ${result.error?.message ?? result.stderr}`);
+  }
+});

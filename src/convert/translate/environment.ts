@@ -4,7 +4,7 @@
  * the project has none. Numbers and booleans become strings.
  */
 import { resolve } from "node:path";
-import { readFileSync } from "node:fs";
+import { readFailureReason, readRegularFile } from "../../util/files.js";
 import { UserError } from "../../util/errors.js";
 import { toMap } from "../merge.js";
 import { child, isMap, isScalar, isSeq, text, truthy, type YNode } from "../node.js";
@@ -64,7 +64,7 @@ function readEnvFiles(
   const out: Record<string, string> = {};
   for (const entry of envFileEntries(ctx.node.entries.get("env_file"))) {
     const file = resolve(ctx.workingDir, entry.path);
-    const content = readOptional(file);
+    const { content, failure } = readOptional(file);
     if (content === undefined) {
       if (entry.required)
         errorAt(
@@ -72,7 +72,7 @@ function readEnvFiles(
           "compose/env-file-missing",
           entry.at.loc,
           ["env_file"],
-          `env file ${shown(ctx, file)} not found`,
+          `env file ${shown(ctx, file)} cannot be read: ${failure}`,
           "create the file, or mark it required: false",
         );
       continue;
@@ -132,10 +132,10 @@ function parseRaw(content: string): Record<string, string> {
   return out;
 }
 
-function readOptional(file: string): string | undefined {
+function readOptional(file: string): { content?: string; failure?: string } {
   try {
-    return readFileSync(file, "utf8");
-  } catch {
-    return undefined;
+    return { content: readRegularFile(file) };
+  } catch (error) {
+    return { failure: readFailureReason(error) };
   }
 }

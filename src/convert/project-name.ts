@@ -30,7 +30,7 @@ export function resolveProjectName(input: NameInput, diags: Diagnostics): string
   if (input.env.COMPOSE_PROJECT_NAME)
     return checked(input.env.COMPOSE_PROJECT_NAME, "COMPOSE_PROJECT_NAME");
   const fromFile = nameFromFiles(input, diags);
-  if (fromFile) return checked(fromFile, "the top-level name");
+  if (fromFile) return checkedAt(fromFile, diags);
   const derived = normalizeProjectName(basename(input.workingDir));
   if (derived) return derived;
   throw new UserError(`cannot derive a project name from the directory ${input.workingDir}`, {
@@ -38,13 +38,18 @@ export function resolveProjectName(input: NameInput, diags: Diagnostics): string
   });
 }
 
-function nameFromFiles(input: NameInput, diags: Diagnostics): string | undefined {
-  let name: string | undefined;
+interface FileName {
+  value: string;
+  node: { loc: Parameters<Diagnostics["error"]>[0]["at"] };
+}
+
+function nameFromFiles(input: NameInput, diags: Diagnostics): FileName | undefined {
+  let name: FileName | undefined;
   for (const doc of input.docs) {
     const node = doc.entries.get("name");
     if (!isScalar(node) || node.value === null) continue;
     try {
-      name = substitute(String(node.value), (k) => input.env[k]).value;
+      name = { value: substitute(String(node.value), (k) => input.env[k]).value, node };
     } catch {
       diags.error({
         code: "compose/invalid-template",
@@ -56,6 +61,20 @@ function nameFromFiles(input: NameInput, diags: Diagnostics): string | undefined
     }
   }
   return name;
+}
+
+/** A name from a file is reported at its line, and conversion goes on with a valid name. */
+function checkedAt(name: FileName, diags: Diagnostics): string {
+  const valid = normalizeProjectName(name.value);
+  if (valid === name.value && valid !== "") return valid;
+  diags.error({
+    code: "compose/invalid-project-name",
+    at: name.node.loc,
+    path: ["name"],
+    message: `invalid project name "${name.value}"`,
+    fix: `use only lowercase letters, digits, dashes and underscores, starting with a letter or digit, e.g. "${valid || "app"}"`,
+  });
+  return valid || "app";
 }
 
 function checked(name: string, source: string): string {

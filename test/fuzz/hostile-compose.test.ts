@@ -97,15 +97,10 @@ test("NUL bytes, invalid UTF-8 and terminal escapes in an image reference are re
   assert.deepEqual(outcome.accepted, []);
 });
 
-// TODO(limitation): an invalid top-level project name has no file:line:col.
-test(
-  "an invalid top-level project name is refused at its file:line:col",
-  { todo: "project-name.ts throws a UserError naming `the top-level name` but no location" },
-  () => {
-    const outcome = check(byteVariants(valid, "name: every"), run);
-    assert.deepEqual(outcome.broken, []);
-  },
-);
+test("an invalid top-level project name is refused at its file:line:col", () => {
+  const outcome = check(byteVariants(valid, "name: every"), run);
+  assert.deepEqual(outcome.broken, []);
+});
 
 test("a NUL byte in a command argument or an environment value is refused", () => {
   const needles = ['command: ["serve', "DB_HOST: db"];

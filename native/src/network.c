@@ -1,12 +1,15 @@
 #include "network.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -142,10 +145,30 @@ int network_start(struct network *n) {
   return 0;
 }
 
+/* A restarted service comes back at its address with a new MAC, while the app netns may still
+ * hold a valid neighbour entry for the old one: connections to it would vanish until that
+ * entry expires (15-45 s). Any datagram to the bridge makes the service ask ARP for the
+ * bridge's MAC, and an ARP request overrides the asker's entry on the receiving side.
+ * TODO(limitation): belongs in net_service_join (or a MAC derived from the address). */
+static void announce(const struct network *n) {
+  struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
+  int fd;
+
+  if (n->store.plan.mode == NET_SHARED)
+    return;
+  to.sin_addr = net_bridge_addr(&n->store.plan);
+  fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd >= 0)
+    (void)!sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&to, sizeof to), close(fd);
+}
+
 int network_join(const struct network *n, size_t index, int sock) {
   struct net_err err = {""};
   int netns = -1;
   int rc = net_service_join(&n->app, &n->store.plan, index, &netns, &err);
+
+  if (rc == 0)
+    announce(n);
 
   /* The message is the error, or empty; the netns goes along for pasta. */
   if (fdpass_send(sock, err.msg, strlen(err.msg) + 1, &netns, netns >= 0) < 0 && rc == 0)

@@ -6,7 +6,9 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { createServer, connect } from "node:net";
+import type { Readable, Writable } from "node:stream";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Healthcheck, PortMapping } from "../../src/appcipe/types.js";
@@ -246,5 +248,46 @@ describe("the app network", { skip: skipReason() }, () => {
       app.child.kill("SIGTERM");
     }
     await app.exited;
+  });
+});
+
+describe("a service restarted by a control command", { skip: skipReason() }, () => {
+  it("rejoins the app network at its address, so its published port answers again", async () => {
+    const dir = workDir("e2e-net");
+    const port = base + 4;
+    const exe = await buildNetApp(dir, "restart", [
+      {
+        name: "alpha",
+        layers: [await netLayer()],
+        config: sh(serve("again")),
+        over: { ports: [published(port, 8080)], stopGracePeriodMs: 300 },
+      },
+      { name: "idle", layers: [await netLayer()], config: sh("exec sleep 4949") },
+    ]);
+    const child = spawn(exe, ["--events", "3", "--control", "4"], {
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: makeHome(dir), NO_COLOR: "1" },
+      stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"],
+    });
+    let events = "";
+    let stderr = "";
+    (child.stdio[3] as Readable).on("data", (d: Buffer) => (events += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    const why = () => `${stderr}\n${events}`;
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    const control = child.stdio[4] as Writable;
+    try {
+      await waitFor(async () => (await get(port)) !== undefined, 20000, why);
+      control.write('{"cmd":"restart","service":"alpha"}\n');
+      await waitFor(
+        () => /"service":"alpha","state":"running".*"restarts":1/.test(events),
+        20000,
+        why,
+      );
+      // Within seconds: a stale neighbour entry for the old run would hold out for 15-45 s.
+      await waitFor(async () => (await get(port)) === "again\n", 5000, why);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    assert.equal(await exited, 143);
   });
 });

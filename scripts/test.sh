@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npx tsc -p tsconfig.build.json
-if [ -f native/Makefile ] && command -v gcc >/dev/null; then make -s -C native; fi
+if [ -f native/Makefile ] && command -v gcc >/dev/null; then make -s -C native all kit; fi
 
 bash scripts/services.sh start
 # shellcheck disable=SC1091

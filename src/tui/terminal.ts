@@ -8,5 +8,13 @@ export function hasTerminal(
   stdout: { isTTY?: boolean } = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
-  return Boolean(stdin.isTTY && stdout.isTTY) && !env.CI;
+  return Boolean(stdin.isTTY && stdout.isTTY) && !inCi(env);
+}
+
+/**
+ * CI as Ink itself judges it: CI set to anything but "0" or "false", even empty. Ink then
+ * draws only the last frame, so a screen opened there would stay blank while it runs.
+ */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  return "CI" in env && env.CI !== "0" && env.CI !== "false";
 }

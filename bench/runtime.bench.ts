@@ -98,16 +98,33 @@ async function dockerRow(dir: string, warm: number): Promise<BenchRow[]> {
   ];
 }
 
+async function bridgeRow(dir: string, exe: string, shared: number): Promise<BenchRow> {
+  const env = { HOME: join(dir, "home") };
+  run(exe, [], env);
+  return {
+    name: "warm start, /bin/true, network: bridge",
+    value: await timeMedian(10, async () => run(exe, [], env)),
+    baseline: shared,
+    baselineName: "the same with network: shared",
+    unit: "ms",
+    higherIsBetter: false,
+  };
+}
+
 async function run2(): Promise<BenchRow[]> {
   if (!existsSync(runtimeBin))
     throw new Error("native/build/chefer-runtime is missing; run `make -C native`");
   const dir = mkdtempSync(join(tmpdir(), "chefer-bench-"));
   try {
     const layer = await busyboxLayer();
-    const exe = await buildApp(dir, "bench", [
-      { name: "main", layers: [layer], config: { Cmd: ["/bin/true"] } },
-    ]);
+    const main = [{ name: "main", layers: [layer], config: { Cmd: ["/bin/true"] } }];
+    // The floor has no network namespace, so the like-for-like app uses network: shared;
+    // the default bridge network (its own namespace, veth, pasta) is measured on its own row.
+    const target = { name: "x86_64-linux" as const, runtime: runtimeBin };
+    const exe = await buildApp(dir, "bench", main, [], target, { network: "shared" });
+    const bridged = await buildApp(dir, "bridged", main, [], target, { network: "bridge" });
     const rows = await startRows(dir, exe, layer);
+    rows.push(await bridgeRow(dir, bridged, rows[0]?.value ?? 0));
     rows.push(...(await dockerRow(dir, rows[0]?.value ?? 0)));
     const kit = join(repoRoot, "kit/chefer-runtime-x86_64-linux");
     if (existsSync(kit))

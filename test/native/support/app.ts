@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import tar from "tar-stream";
-import type { Mount, Service } from "../../../src/appcipe/types.js";
+import type { Mount, Recipe, Service } from "../../../src/appcipe/types.js";
 import {
   buildExecutable,
   plainRecipe,
@@ -163,13 +163,14 @@ export async function buildApp(
     name: "x86_64-linux",
     runtime: runtimeBin,
   },
+  recipeOver: Partial<Recipe> = {},
 ): Promise<string> {
   const recipe = plainRecipe(
     name,
     services.map((s) =>
       plainService(s.name, { source: "tar", file: "/dev/null", format: "auto" }, s.over),
     ),
-    { volumes: Object.fromEntries(volumes.map((v) => [v, { name: v }])) },
+    { volumes: Object.fromEntries(volumes.map((v) => [v, { name: v }])), ...recipeOver },
   );
   const arch = target.name === "x86_64-linux" ? "amd64" : "arm64";
   const images = new Map(services.map((s) => [s.name, imageOf(s.layers, s.config, arch)]));

@@ -1,6 +1,5 @@
 import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,13 +17,6 @@ async function missing(): Promise<string | undefined> {
   if (!runtime) return "needs kit/chefer-runtime-x86_64-linux: run `make -C native kit`";
   if (process.arch !== "x64") return "builds for x86_64-linux and runs the result here";
   return undefined;
-}
-
-/** Whether the kit's runtime takes the dashboard's flags yet (docs/runtime-events.md). */
-async function runtimeSpeaksEvents(): Promise<boolean> {
-  const runtime = await findRuntime("x86_64-linux");
-  const help = execFileSync(runtime, ["--help"], { encoding: "utf8" });
-  return help.includes("--events") && help.includes("--control");
 }
 
 /** Tabs through the log panes (the services', then the app's own output) until one shows `pattern`. */
@@ -62,7 +54,7 @@ async function setUp(t: TestContext): Promise<string | undefined> {
   return dir;
 }
 
-test("the wizard takes a compose file to a built executable, and runs it when the runtime can", async (t) => {
+test("the wizard takes a compose file to a built executable and runs it under the dashboard", async (t) => {
   const dir = await setUp(t);
   if (!dir) return;
   const term = openTerminal(
@@ -85,24 +77,13 @@ test("the wizard takes a compose file to a built executable, and runs it when th
     assert.match(built.replace(/\n/g, ""), new RegExp(`x86_64-linux +${exe}`));
     assert.ok(existsSync(exe), `${exe} exists`);
     assert.match(readFileSync(join(dir, "appcipe.yml"), "utf8"), /chefer-tui\/hello:1/);
-    if (await runtimeSpeaksEvents()) {
-      term.keys("Enter");
-      assert.match(await term.waitFor(/tuihello {2}running/, 60_000), /hello +\w+ +0 /);
-      await seeInSomePane(term, /hello from the wizard/);
-      term.keys("q");
-      const closed = await term.waitFor(/exit status/, 30_000);
-      const status = /exit status (\d+)/.exec(closed)?.[1];
-      assert.match(closed, new RegExp(`the app exited with code ${status}\nexit status ${status}`));
-    } else {
-      t.diagnostic(
-        "the kit's runtime does not take --events/--control yet; stopping at the built screen",
-      );
-      term.keys("q");
-      assert.match(
-        await term.waitFor(/exit status/),
-        /built .*tuihello-x86_64-linux\nexit status 0/,
-      );
-    }
+    term.keys("Enter");
+    assert.match(await term.waitFor(/tuihello {2}running/, 60_000), /hello +\w+ +0 /);
+    await seeInSomePane(term, /hello from the wizard/);
+    term.keys("q");
+    const closed = await term.waitFor(/exit status/, 30_000);
+    const status = /exit status (\d+)/.exec(closed)?.[1];
+    assert.match(closed, new RegExp(`the app exited with code ${status}\nexit status ${status}`));
   } finally {
     term.close();
     rmSync(dir, { recursive: true, force: true });

@@ -4,8 +4,18 @@
  * same image on the test engine when one is available; cold start against `zstd -d | tar -x`
  * of the same layer; and the size of the static runtime.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compress } from "@mongodb-js/zstd";
@@ -111,6 +121,54 @@ async function bridgeRow(dir: string, exe: string, shared: number): Promise<Benc
   };
 }
 
+/** Resident memory of every process running the executable itself (not the services). */
+function runtimeRssKiB(exe: string): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      if (readlinkSync(`/proc/${pid}/exe`) !== exe) continue;
+      const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+      total += Number(rss?.[1] ?? 0);
+    } catch {
+      // The process ended, or belongs to someone else: not ours to count.
+    }
+  }
+  return total;
+}
+
+/** Starts a two-service app on the bridge network and sums the runtime's own memory. */
+async function memoryRow(dir: string, layer: Buffer): Promise<BenchRow> {
+  const target = { name: "x86_64-linux" as const, runtime: runtimeBin };
+  const sleeper = { layers: [layer], config: { Cmd: ["/bin/sleep", "30"] } };
+  const exe = await buildApp(
+    dir,
+    "resident",
+    [
+      { name: "a", ...sleeper },
+      { name: "b", ...sleeper },
+    ],
+    [],
+    target,
+    { network: "bridge" },
+  );
+  const child = spawn(exe, [], {
+    env: { ...process.env, HOME: join(dir, "home") },
+    stdio: "ignore",
+  });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    return {
+      name: "runtime memory while a 2-service app runs (all its processes, RSS)",
+      value: runtimeRssKiB(exe) / 1024,
+      unit: "MiB",
+      higherIsBetter: false,
+    };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((resolve) => child.once("exit", resolve));
+  }
+}
+
 async function run2(): Promise<BenchRow[]> {
   if (!existsSync(runtimeBin))
     throw new Error("native/build/chefer-runtime is missing; run `make -C native`");
@@ -125,6 +183,7 @@ async function run2(): Promise<BenchRow[]> {
     const bridged = await buildApp(dir, "bridged", main, [], target, { network: "bridge" });
     const rows = await startRows(dir, exe, layer);
     rows.push(await bridgeRow(dir, bridged, rows[0]?.value ?? 0));
+    rows.push(await memoryRow(dir, layer));
     rows.push(...(await dockerRow(dir, rows[0]?.value ?? 0)));
     const kit = join(repoRoot, "kit/chefer-runtime-x86_64-linux");
     if (existsSync(kit))

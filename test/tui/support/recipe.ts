@@ -1,39 +1,18 @@
 import type { Recipe, Service } from "../../../src/appcipe/types.js";
+import { plainRecipe, plainService } from "../../../src/pack/recipe-helpers.js";
 
 /** A service with every field at its plain default, changed by `over`. */
 export function service(name: string, over: Partial<Service> = {}): Service {
-  return {
-    name,
-    image: { source: "image", ref: `example/${name}:1` },
-    env: {},
-    mounts: [],
-    files: [],
-    ports: [],
-    expose: [],
-    interfaceMode: "none",
-    dependsOn: [],
-    restart: { policy: "no" },
-    aliases: [],
-    extraHosts: [],
-    init: false,
-    gpu: false,
-    ...over,
-  };
+  return plainService(name, { source: "image", ref: `example/${name}:1` }, over);
 }
 
 /** A recipe named demo holding `services` and `volumes`. */
 export function recipe(services: Service[], volumes: string[] = []): Recipe {
-  return {
-    version: "0.1",
-    name: "demo",
-    oldNames: [],
-    crash: "fail_fast",
-    network: "bridge",
-    console: "auto",
+  return plainRecipe("demo", services, {
     volumes: Object.fromEntries(volumes.map((name) => [name, { name }])),
     services,
     file: "/tmp/demo/appcipe.yml",
-  };
+  });
 }
 
 /** The visits demo's shape: web publishes a port and depends on db, which keeps its data in a volume. */

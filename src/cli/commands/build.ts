@@ -1,5 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { buildTargets, outputPath } from "../../pack/build-targets.js";
+import type { Recipe } from "../../appcipe/types.js";
+import type { WrittenExecutable } from "../../pack/executable.js";
 import { readRecipe } from "../../pack/recipe-input.js";
 import { findRuntime, hostTarget, parseTarget, TARGETS, type Target } from "../../runtime/kit.js";
 import { UserError } from "../../util/errors.js";
@@ -71,27 +73,36 @@ export const buildCommand: CommandModule<object, BuildArgs> = {
     const { recipe, warnings } = readRecipe(args.path);
     for (const w of warnings) process.stderr.write(`${w}\n`);
     if (args["dry-run"]) return dryRun(recipe.name, targets, args);
-    const progress = renderProgress();
-    try {
-      const built = await buildTargets({
-        recipe,
-        targets,
-        outDir: args.out,
-        kitDirs: args["kit-dir"] ?? [],
-        zstdLevel: level,
-        progress: progress.sink,
-        insecureRegistries: args["insecure-registry"],
-      });
-      progress.close();
-      for (const b of built) {
-        log.info(`built ${b.manifest.target}: ${b.path} (${formatBytes(b.size)})`);
-        process.stdout.write(`${b.path}\n`);
-      }
-    } finally {
-      progress.close();
+    const built = await packWithProgress(args, recipe, targets, level);
+    for (const b of built) {
+      log.info(`built ${b.manifest.target}: ${b.path} (${formatBytes(b.size)})`);
+      process.stdout.write(`${b.path}\n`);
     }
   },
 };
+
+/** Builds `recipe` for `targets` with the shared pack options, showing progress; build and run use it. */
+export async function packWithProgress(
+  args: Pick<BuildArgs, "out" | "kit-dir" | "insecure-registry">,
+  recipe: Recipe,
+  targets: Target[],
+  level: number | undefined,
+): Promise<WrittenExecutable[]> {
+  const progress = renderProgress();
+  try {
+    return await buildTargets({
+      recipe,
+      targets,
+      outDir: args.out,
+      kitDirs: args["kit-dir"] ?? [],
+      zstdLevel: level,
+      progress: progress.sink,
+      insecureRegistries: args["insecure-registry"],
+    });
+  } finally {
+    progress.close();
+  }
+}
 
 async function dryRun(name: string, targets: Target[], args: BuildArgs): Promise<void> {
   for (const target of targets) {

@@ -1,13 +1,11 @@
 import type { CommandModule } from "yargs";
-import { buildTargets } from "../../pack/build-targets.js";
 import { readRecipe } from "../../pack/recipe-input.js";
 import { hostTarget } from "../../runtime/kit.js";
 import { launchExecutable } from "../../runtime/launch.js";
 import { hasTerminal } from "../../tui/terminal.js";
 import { UserError } from "../../util/errors.js";
 import { log } from "../../util/log.js";
-import { renderProgress } from "../progress-render.js";
-import { checkLevel, packOptions } from "./build.js";
+import { checkLevel, packOptions, packWithProgress } from "./build.js";
 
 interface RunArgs {
   path?: string;
@@ -46,22 +44,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const target = hostTarget();
     const { recipe, warnings } = readRecipe(args.path);
     for (const w of warnings) process.stderr.write(`${w}\n`);
-    const progress = renderProgress();
-    let path: string;
-    try {
-      const [built] = await buildTargets({
-        recipe,
-        targets: [target],
-        outDir: args.out,
-        kitDirs: args["kit-dir"] ?? [],
-        zstdLevel: level,
-        progress: progress.sink,
-        insecureRegistries: args["insecure-registry"],
-      });
-      path = (built as { path: string }).path;
-    } finally {
-      progress.close();
-    }
+    const [built] = await packWithProgress(args, recipe, [target], level);
+    const path = (built as { path: string }).path;
     const appArgs = (args["--"] ?? []).map(String);
     log.info(`running ${path}`);
     process.exitCode = args.dashboard

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { UserError } from "../util/errors.js";
+import { diskError } from "./disk-errors.js";
 
 /** Where pulled blobs are kept: $XDG_CACHE_HOME/chefer/blobs, else ~/.cache/chefer/blobs. */
 export function defaultCacheDir(): string {
@@ -45,9 +46,7 @@ export class BlobCache {
     body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     where: string,
   ): Promise<string> {
-    const final = this.path(digest);
-    await mkdir(join(this.dir, "sha256"), { recursive: true });
-    const temp = `${final}.${process.pid}.${Date.now()}.partial`;
+    const temp = await this.tempFile(digest);
     const hash = createHash("sha256");
     const hashing = async function* (src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
       for await (const chunk of src) {
@@ -56,7 +55,9 @@ export class BlobCache {
       }
     };
     try {
-      await pipeline(Readable.from(hashing(body)), createWriteStream(temp));
+      await pipeline(Readable.from(hashing(body)), createWriteStream(temp)).catch((e: unknown) => {
+        throw this.writeError(e, temp);
+      });
       const got = `sha256:${hash.digest("hex")}`;
       if (got !== digest) {
         throw new UserError(
@@ -66,10 +67,41 @@ export class BlobCache {
           },
         );
       }
-      await rename(temp, final);
-      return final;
+      return await this.commit(temp, digest);
     } finally {
       await rm(temp, { force: true });
     }
   }
+
+  /**
+   * A fresh temporary name beside the blob's final one, for a download in progress. Temporary
+   * names end in `.partial`: a crash leaves at most such a file, never a wrong blob.
+   */
+  async tempFile(digest: string): Promise<string> {
+    const final = this.path(digest);
+    const dir = join(this.dir, "sha256");
+    await mkdir(dir, { recursive: true }).catch((e: unknown) => {
+      throw this.writeError(e, dir);
+    });
+    return `${final}.${process.pid}.${Date.now()}.${++sequence}.partial`;
+  }
+
+  /** Moves a checked temporary file to the blob's final name. */
+  async commit(temp: string, digest: string): Promise<string> {
+    const final = this.path(digest);
+    await rename(temp, final);
+    return final;
+  }
+
+  /** A failed write into the cache as an error naming the cache and how to move it. */
+  writeError(error: unknown, path: string): unknown {
+    return diskError(error, {
+      path,
+      what: "the blob cache file",
+      elsewhere: "point XDG_CACHE_HOME at a filesystem with room for the images",
+    });
+  }
 }
+
+/** Tells apart temporary names made in the same millisecond. */
+let sequence = 0;

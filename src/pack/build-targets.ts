@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import type { Recipe } from "../appcipe/types.js";
 import { findRuntime, type Target } from "../runtime/kit.js";
 import type { ProgressSink } from "../util/progress.js";
+import { diskError } from "./disk-errors.js";
 import { buildExecutable } from "./index.js";
 import type { WrittenExecutable } from "./executable.js";
 
@@ -28,7 +29,13 @@ export function outputPath(outDir: string, name: string, target: Target): string
  */
 export async function buildTargets(o: TargetsOptions): Promise<WrittenExecutable[]> {
   const runtimes = await Promise.all(o.targets.map((t) => findRuntime(t, o.kitDirs)));
-  await mkdir(resolve(o.outDir), { recursive: true });
+  await mkdir(resolve(o.outDir), { recursive: true }).catch((error: unknown) => {
+    throw diskError(error, {
+      path: resolve(o.outDir),
+      what: "the output directory",
+      elsewhere: "choose another one with --out DIR",
+    });
+  });
   const built: WrittenExecutable[] = [];
   for (const [i, target] of o.targets.entries()) {
     built.push(

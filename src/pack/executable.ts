@@ -8,6 +8,7 @@ import { silentProgress, type ProgressSink } from "../util/progress.js";
 import { CHUNK_SIZE, PayloadWriter, writeBlob, type WrittenBlob } from "./blob-writer.js";
 import { encodeFooter, FOOTER_SIZE, FORMAT_VERSION } from "./footer.js";
 import type { ResolvedImage } from "./image.js";
+import { diskError } from "./disk-errors.js";
 import { removeOnInterrupt } from "./interrupt.js";
 import {
   newManifest,
@@ -42,7 +43,8 @@ export interface WrittenExecutable {
 /**
  * Writes one executable: runtime, blobs, manifest, footer (docs/format.md). The bytes go to
  * `<out>.partial`, which is synced and renamed only when complete, and removed on failure or
- * on SIGINT/SIGTERM, so no file that looks finished is ever left half-written.
+ * on SIGINT/SIGTERM, so no file that looks finished is ever left half-written. A file of the
+ * same name from an earlier build stays as it was until the rename replaces it.
  */
 export async function writeExecutable(o: WriteOptions): Promise<WrittenExecutable> {
   const partial = `${o.out}.partial`;
@@ -60,7 +62,11 @@ export async function writeExecutable(o: WriteOptions): Promise<WrittenExecutabl
   } catch (error) {
     await fh?.close().catch(() => {});
     await rm(partial, { force: true });
-    throw error;
+    throw diskError(error, {
+      path: o.out,
+      what: "the executable",
+      elsewhere: "build into another directory with --out DIR",
+    });
   } finally {
     release();
   }

@@ -30,9 +30,15 @@ export async function resolveImages(
   const step = `resolve:${target}`;
   const total = recipe.services.length;
   progress({ kind: "step-start", step, label: "resolving images", total, unit: "items" });
-  for (const service of recipe.services) {
-    images.set(service.name, await resolveImage(recipe, service, target, options));
-    progress({ kind: "step-progress", step, done: images.size, total });
+  try {
+    for (const service of recipe.services) {
+      images.set(service.name, await resolveImage(recipe, service, target, options));
+      progress({ kind: "step-progress", step, done: images.size, total });
+    }
+  } catch (error) {
+    // The images resolved so far may hold temporary files (engine exports): free them.
+    for (const image of images.values()) await image.dispose?.();
+    throw error;
   }
   progress({ kind: "step-end", step, label: "images resolved" });
   return images;

@@ -8,6 +8,7 @@ import type { ImageSource, Platform } from "../../appcipe/types.js";
 import { EnvironmentError, UserError } from "../../util/errors.js";
 import { silentProgress, type ProgressSink } from "../../util/progress.js";
 import type { ResolvedImage } from "../image.js";
+import { diskError, errnoCode, isDiskError, type WriteSite } from "../disk-errors.js";
 import { removeOnInterrupt } from "../interrupt.js";
 import { readImageFile } from "./local-file.js";
 
@@ -66,7 +67,9 @@ async function saveAndRead(
 ): Promise<ResolvedImage> {
   // TODO(limitation): the export is spooled to a temporary file (as large as the image) because
   // `docker save` writes manifest.json last, so layers cannot be matched to diff_ids in flight.
-  const dir = await mkdtemp(join(tmpdir(), "chefer-export-"));
+  const dir = await mkdtemp(join(tmpdir(), "chefer-export-")).catch((error: unknown) => {
+    throw diskError(error, spoolSite(join(tmpdir(), "chefer-export-*"), ref));
+  });
   const release = removeOnInterrupt(dir);
   const remove = async () => {
     release();
@@ -76,8 +79,7 @@ async function saveAndRead(
   const step = `export:${ref}`;
   progress({ kind: "step-start", step, label: `exporting ${ref}`, unit: "bytes" });
   try {
-    const stream = await docker.getImage(id).get();
-    await pipeline(stream, createWriteStream(file));
+    await spool(docker, id, ref, file);
     progress({ kind: "step-end", step, label: `${ref} exported` });
     const image = await readImageFile(file, "docker-archive", want);
     return { ...image, origin: `docker engine ${ref}`, dispose: remove };
@@ -85,6 +87,34 @@ async function saveAndRead(
     await remove();
     throw error instanceof UserError ? error : engineError(error, `export ${ref}`);
   }
+}
+
+/** Writes the engine's `docker save` stream of `id` to `file`, telling a full disk from a lost engine. */
+async function spool(docker: Docker, id: string, ref: string, file: string): Promise<void> {
+  const stream = await docker
+    .getImage(id)
+    .get()
+    .catch((error: unknown) => {
+      throw engineError(error, `export ${ref}`);
+    });
+  await pipeline(stream, createWriteStream(file)).catch((error: unknown) => {
+    if (isDiskError(error)) throw diskError(error, spoolSite(file, ref));
+    throw new EnvironmentError(
+      `the Docker engine closed the connection while exporting ${ref} (${errnoCode(error) ?? (error as Error).message})`,
+      {
+        fix: "check that the engine still runs (`docker info`) and what its log says, then build again",
+        cause: error,
+      },
+    );
+  });
+}
+
+function spoolSite(path: string, ref: string): WriteSite {
+  return {
+    path,
+    what: `the export of ${ref}`,
+    elsewhere: "point TMPDIR at a filesystem with room for the whole image",
+  };
 }
 
 /**

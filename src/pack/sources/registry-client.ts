@@ -16,6 +16,9 @@ export function insecureFromEnv(): string[] {
     .filter(Boolean);
 }
 
+/** The registry could not be reached at all (refused, reset, no route, name unknown). */
+export class RegistryUnreachable extends EnvironmentError {}
+
 /**
  * Talks to one repository of a registry through the OCI distribution API, answering its
  * auth challenge once: Basic with the user's credentials, or Bearer with a token fetched from
@@ -62,10 +65,13 @@ export class RegistryClient {
         : {};
       return await fetch(url, { method, headers: { ...headers, ...auth }, redirect: "follow" });
     } catch (error) {
-      throw new EnvironmentError(`cannot reach registry ${this.ref.apiHost}: ${causeText(error)}`, {
-        fix: `check the network and the host name; for a plain-http registry add --insecure-registry ${this.ref.registry}`,
-        cause: error,
-      });
+      throw new RegistryUnreachable(
+        `cannot reach registry ${this.ref.apiHost}: ${causeText(error)}`,
+        {
+          fix: `check the network and the host name; for a plain-http registry add --insecure-registry ${this.ref.registry}`,
+          cause: error,
+        },
+      );
     }
   }
 

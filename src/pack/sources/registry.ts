@@ -14,6 +14,7 @@ import {
   type OciManifest,
 } from "./oci.js";
 import { parseRegistryRef } from "./reference.js";
+import { downloadBlob, type BlobRequest } from "./blob-download.js";
 import { RegistryClient, type ClientOptions } from "./registry-client.js";
 
 const MANIFEST_TYPES = [
@@ -44,10 +45,11 @@ export async function pullImage(
   const ref = parseRegistryRef(text);
   const client = new RegistryClient(ref, o);
   const cache = o.cache ?? new BlobCache();
-  const blobs = registryBlobs(client, cache);
+  const progress = o.progress ?? silentProgress;
+  const blobs = registryBlobs(client, cache, progress);
   const root = await rootManifest(client, cache);
   const image = await resolveOci(blobs, root, want);
-  await downloadLayers(client, cache, image, o.progress ?? silentProgress);
+  await downloadLayers(client, cache, image, progress);
   return image;
 }
 
@@ -55,25 +57,25 @@ function isManifest(d: OciDescriptor): boolean {
   return /manifest|index/.test(d.mediaType ?? "");
 }
 
-function registryBlobs(client: RegistryClient, cache: BlobCache): BlobSource {
+function registryBlobs(
+  client: RegistryClient,
+  cache: BlobCache,
+  progress: ProgressSink,
+): BlobSource {
+  const fetchOnce = async (d: OciDescriptor) => {
+    if (await cache.has(d.digest)) return;
+    const path = isManifest(d) ? `manifests/${d.digest}` : `blobs/${d.digest}`;
+    const headers: Record<string, string> = isManifest(d) ? { accept: MANIFEST_TYPES } : {};
+    await fetchInto(client, cache, { path, digest: d.digest, size: d.size, headers }, progress);
+  };
   return {
     origin: client.ref.text,
     json: async <T>(d: OciDescriptor) => {
-      if (!(await cache.has(d.digest))) {
-        const path = isManifest(d) ? `manifests/${d.digest}` : `blobs/${d.digest}`;
-        await fetchInto(
-          client,
-          cache,
-          path,
-          d.digest,
-          isManifest(d) ? { accept: MANIFEST_TYPES } : {},
-        );
-      }
+      await fetchOnce(d);
       return JSON.parse((await cache.read(d.digest)).toString("utf8")) as T;
     },
     open: async (d: OciDescriptor): Promise<Readable> => {
-      if (!(await cache.has(d.digest)))
-        await fetchInto(client, cache, `blobs/${d.digest}`, d.digest);
+      await fetchOnce(d);
       return createReadStream(cache.path(d.digest));
     },
   };
@@ -97,7 +99,14 @@ async function rootManifest(
   });
   if (response.status === 404) throw unknownTag(client);
   if (!response.ok) throw httpError(client, response, "manifest");
-  const body = Buffer.from(await response.arrayBuffer());
+  const body = Buffer.from(
+    await response.arrayBuffer().catch((error: unknown) => {
+      throw new EnvironmentError(`${ref.text}: the connection was cut while reading the manifest`, {
+        fix: "check the network and the registry's status, then build again",
+        cause: error,
+      });
+    }),
+  );
   const got = `sha256:${createHash("sha256").update(body).digest("hex")}`;
   if (digest && got !== digest) {
     throw new EnvironmentError(`${ref.text}: the manifest hashes to ${got}, not ${digest}`, {
@@ -136,13 +145,11 @@ function httpError(client: RegistryClient, r: Response, what: string): Environme
 async function fetchInto(
   client: RegistryClient,
   cache: BlobCache,
-  path: string,
-  digest: string,
-  headers: Record<string, string> = {},
+  blob: BlobRequest,
+  progress: ProgressSink,
 ): Promise<void> {
-  const response = await client.get(path, headers);
-  if (!response.ok || !response.body) throw httpError(client, response, `blob ${digest}`);
-  await cache.store(digest, response.body as AsyncIterable<Uint8Array>, client.ref.text);
+  const onRetry = (text: string) => progress({ kind: "message", level: "warn", text });
+  await downloadBlob(client, cache, { ...blob, onRetry });
 }
 
 /** Brings every layer into the cache, a few at a time, reporting bytes. */
@@ -167,7 +174,7 @@ async function downloadLayers(
   const queue = [...missing];
   const worker = async () => {
     for (let d = queue.shift(); d; d = queue.shift()) {
-      await fetchInto(client, cache, `blobs/${d.digest}`, d.digest);
+      await fetchInto(client, cache, { path: `blobs/${d.digest}`, ...d }, progress);
       done += d.size ?? 0;
       progress({ kind: "step-progress", step, done, total });
     }

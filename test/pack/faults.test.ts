@@ -1,0 +1,310 @@
+/**
+ * Faults the packer must survive (issue #8): a registry that drops the connection in the
+ * middle of a blob, a Docker engine that goes away during an export, and a disk that fills
+ * up during a build. Each ends in a clear error or a correct recovery; nothing half written is
+ * left with a finished name, temporary files are removed, and an earlier build is kept.
+ * SIGINT and SIGKILL during a build are tested in test/cli/build-interrupt.test.ts.
+ */
+import { after, before, describe, test, type TestContext } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ImageSource } from "../../src/appcipe/types.js";
+import { buildExecutable, plainRecipe, plainService } from "../../src/pack/index.js";
+import { readBlob } from "../../src/pack/blob-reader.js";
+import { readExecutable } from "../../src/pack/inspect.js";
+import { runCli, type CliResult } from "../support/cli.js";
+import { startCutProxy, type CutProxy, type CutRule } from "./support/cut-proxy.js";
+import { makeImage, ociLayoutFiles, sha256, tarOf, writeLayout } from "./support/images.js";
+import { startMiniRegistry } from "./support/mini-registry.js";
+import { need, services, sh } from "./support/services.js";
+
+const MIB = 1024 * 1024;
+const work = mkdtempSync(join(tmpdir(), "chefer-faults-"));
+const kitDir = join(work, "kit");
+const runtime = join(kitDir, "chefer-runtime-x86_64-linux");
+const repo = `chefer-test/faults`;
+const tag = `chefer-test/faults:${process.pid}`;
+const proxies: CutProxy[] = [];
+const mounts: string[] = [];
+
+/** One layer of 6 MiB of random bytes: it compresses to more than a 4 MiB disk holds. */
+const image = await makeImage([{ "data.bin": randomBytes(6 * MIB) }], { compression: "none" });
+const layerDigest = sha256(image.blobs[0] as Buffer);
+const layoutDir = join(work, "layout");
+const archive = join(work, "image.tar");
+let pushedLayer = "";
+
+before(async () => {
+  mkdirSync(kitDir);
+  writeFileSync(runtime, "#!/bin/sh\necho runtime\n");
+  const files = ociLayoutFiles([image]);
+  await writeLayout(layoutDir, files);
+  writeFileSync(archive, await tarOf(files));
+  if (services.registry) pushToRegistry();
+  if (services.docker) buildInEngine();
+});
+
+after(async () => {
+  for (const p of proxies) await p.close();
+  for (const dir of mounts) spawnSync("umount", [dir]);
+  if (services.docker) spawnSync("docker", ["-H", services.docker, "rmi", "-f", tag]);
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** Pushes the image; skopeo compresses the layer, so the registry's blob digest is its own. */
+function pushToRegistry(): void {
+  const dest = `docker://${services.registry}/${repo}:1`;
+  sh("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layoutDir}`, dest]);
+  const raw = sh("skopeo", ["inspect", "--raw", "--tls-verify=false", dest]);
+  pushedLayer = (JSON.parse(raw) as { layers: { digest: string }[] }).layers[0]?.digest ?? "";
+}
+
+function buildInEngine(): void {
+  const ctx = join(work, "ctx");
+  mkdirSync(ctx);
+  writeFileSync(join(ctx, "data.bin"), randomBytes(6 * MIB));
+  writeFileSync(join(ctx, "Dockerfile"), "FROM scratch\nCOPY data.bin /\n");
+  sh("docker", [
+    "-H",
+    services.docker as string,
+    "build",
+    "-q",
+    "--network",
+    "host",
+    "-t",
+    tag,
+    ctx,
+  ]);
+}
+
+function proxied(target: { port: number } | { path: string }, rule: CutRule): Promise<CutProxy> {
+  const listen =
+    "path" in target ? { path: join(work, `engine-${proxies.length}.sock`) } : { port: 0 };
+  return startCutProxy(target, listen, rule).then((p) => (proxies.push(p), p));
+}
+
+function registryPort(): { port: number } {
+  return { port: Number((services.registry as string).split(":")[1]) };
+}
+
+function dir(name: string): string {
+  const d = join(work, name);
+  mkdirSync(d, { recursive: true });
+  return d;
+}
+
+/** Builds a one-service recipe with the CLI, as a user would. */
+async function cliBuild(
+  name: string,
+  source: ImageSource,
+  out: string,
+  env: Record<string, string>,
+) {
+  const recipe = plainRecipe("demo", [plainService("web", source)], {
+    file: join(work, "appcipe.yml"),
+  });
+  const recipeFile = join(work, `${name}.json`);
+  writeFileSync(recipeFile, JSON.stringify(recipe));
+  const args = ["build", recipeFile, "--out", out, "--kit-dir", kitDir, "--target", "x86_64-linux"];
+  return runCli(args, { env });
+}
+
+/** Packs a one-service recipe in process and returns the blob bytes of its one layer. */
+async function packFrom(ref: string, cacheDir: string): Promise<Buffer> {
+  const out = join(dir("packed"), `${Date.now()}`);
+  const recipe = plainRecipe("demo", [plainService("web", { source: "image", ref })], {
+    file: join(work, "appcipe.yml"),
+  });
+  await buildExecutable({ recipe, target: "x86_64-linux", runtime, out, cacheDir });
+  const info = await readExecutable(out);
+  const parts: Buffer[] = [];
+  for await (const part of readBlob(info, image.diffIds[0] as string)) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+function leftovers(path: string): string[] {
+  return readdirSync(path, { recursive: true }).map(String);
+}
+
+function assertFailure(r: CliResult, pattern: RegExp): void {
+  assert.equal(r.code, 4, r.stderr);
+  assert.match(r.stderr, pattern);
+  assert.match(r.stderr, /\n {2}fix: \S/);
+  assert.equal(r.stdout, "");
+}
+
+/** Mounts a small tmpfs, or skips: only root may mount. */
+function smallDisk(t: TestContext, name: string, size: string): string | undefined {
+  if (process.getuid?.() !== 0) {
+    t.skip("needs root to mount a small tmpfs");
+    return undefined;
+  }
+  const d = dir(name);
+  sh("mount", ["-t", "tmpfs", "-o", `size=${size}`, "none", d]);
+  mounts.push(d);
+  return d;
+}
+
+describe("a registry that drops the connection mid-blob", () => {
+  test("resumes the blob with a Range request and packs the image", async (t) => {
+    if (!need(t, "registry")) return;
+    const proxy = await proxied(registryPort(), { match: blobPath, afterBytes: MIB, times: 1 });
+    const layer = await packFrom(`${proxy.address}/${repo}:1`, dir("cache-resume"));
+    assert.equal(proxy.cuts, 1);
+    assert.deepEqual(layer, image.layers[0]);
+    assert.ok(proxy.requests.some((r) => /blobs\/sha256:[^]*\r\nrange: bytes=[1-9]\d*-/i.test(r)));
+    assert.deepEqual(
+      leftovers(dir("cache-resume")).filter((f) => f.endsWith(".partial")),
+      [],
+    );
+  });
+
+  test("starts the blob over when the registry ignores Range", async (t) => {
+    const mini = await startMiniRegistry(repo, "1", [image]);
+    t.after(() => mini.close());
+    const port = Number(mini.host.split(":")[1]);
+    const proxy = await proxied({ port }, { match: blobPath, afterBytes: 2 * MIB, times: 2 });
+    const layer = await packFrom(`${proxy.address}/${repo}:1`, dir("cache-over"));
+    assert.equal(proxy.cuts, 2);
+    assert.equal(
+      mini.requests.filter((r) => r === `GET /v2/${repo}/blobs/${layerDigest}`).length,
+      3,
+    );
+    assert.deepEqual(layer, image.layers[0]);
+  });
+
+  test("gives up after every attempt is cut, naming the image, blob and registry, and leaves no file", async (t) => {
+    if (!need(t, "registry")) return;
+    const proxy = await proxied(registryPort(), {
+      match: blobPath,
+      afterBytes: MIB,
+      times: Infinity,
+    });
+    const ref = `${proxy.address}/${repo}:1`;
+    const [out, cache] = [dir("out-cut"), dir("cache-cut")];
+    const r = await cliBuild("cut", { source: "image", ref }, out, { XDG_CACHE_HOME: cache });
+    assertFailure(
+      r,
+      new RegExp(`${ref}: cannot download blob ${pushedLayer} from ${proxy.address}`),
+    );
+    assert.match(r.stderr, /the connection was cut .*\(4 attempts\)/);
+    assert.equal(proxy.cuts, 4);
+    assert.deepEqual(leftovers(out), []);
+    assert.deepEqual(
+      leftovers(cache).filter((f) => f.endsWith(".partial")),
+      [],
+    );
+  });
+
+  test("a blob damaged on the way is refused and nothing of it is kept", async (t) => {
+    if (!need(t, "registry")) return;
+    const rule = { match: blobPath, afterBytes: MIB, times: 1, flip: true };
+    const proxy = await proxied(registryPort(), rule);
+    const ref = `${proxy.address}/${repo}:1`;
+    const [out, cache] = [dir("out-flip"), dir("cache-flip")];
+    const r = await cliBuild("flip", { source: "image", ref }, out, { XDG_CACHE_HOME: cache });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`hashes to sha256:[0-9a-f]{64}, not ${pushedLayer}`));
+    assert.equal(proxy.cuts, 1);
+    assert.deepEqual(leftovers(out), []);
+    assert.equal(existsSync(join(cache, "chefer", "blobs", "sha256", pushedLayer.slice(7))), false);
+    assert.deepEqual(
+      leftovers(cache).filter((f) => f.endsWith(".partial")),
+      [],
+    );
+  });
+});
+
+/** Matches blob requests; only the layer is large enough to be cut. */
+const blobPath = /^GET \S*\/blobs\/sha256:/;
+
+describe("a Docker engine that goes away mid-export", () => {
+  test("says the engine closed the connection and removes the spooled export", async (t) => {
+    if (!need(t, "docker")) return;
+    const socket = { path: (services.docker as string).replace(/^unix:\/\//, "") };
+    const proxy = await proxied(socket, {
+      match: /\/images\/\S+\/get /,
+      afterBytes: MIB,
+      times: 1,
+    });
+    const [out, spool] = [dir("out-engine"), dir("tmp-engine")];
+    const env = { DOCKER_HOST: `unix://${proxy.address}`, TMPDIR: spool };
+    const r = await cliBuild("engine", { source: "docker", ref: tag }, out, env);
+    assertFailure(r, new RegExp(`the Docker engine closed the connection while exporting ${tag}`));
+    assert.equal(proxy.cuts, 1);
+    assert.deepEqual(leftovers(out), []);
+    assert.deepEqual(leftovers(spool), []);
+  });
+
+  test("says the engine is unreachable when DOCKER_HOST names no engine", async () => {
+    const env = { DOCKER_HOST: `unix://${join(work, "no-engine.sock")}`, TMPDIR: dir("tmp-none") };
+    const r = await cliBuild("none", { source: "docker", ref: tag }, dir("out-none"), env);
+    assertFailure(r, /the Docker engine is unreachable \(ENOENT\)/);
+    assert.deepEqual(leftovers(dir("out-none")), []);
+  });
+});
+
+describe("a disk that fills up during a build", () => {
+  test("the output disk: says it is full and where, and keeps the earlier build", async (t) => {
+    const out = smallDisk(t, "out-full", "4m");
+    if (!out) return;
+    const earlier = join(out, "demo-x86_64-linux");
+    writeFileSync(earlier, "the earlier build\n");
+    const source: ImageSource = { source: "tar", file: archive, format: "auto" };
+    const r = await cliBuild("full", source, out, {});
+    assertFailure(r, new RegExp(`cannot write the executable ${earlier}: the disk is full`));
+    assert.match(r.stderr, new RegExp(`fix: free space on the filesystem of ${out}`));
+    assert.equal(readFileSync(earlier, "utf8"), "the earlier build\n");
+    assert.deepEqual(leftovers(out), ["demo-x86_64-linux"]);
+  });
+
+  test("the temporary directory: says the export does not fit in TMPDIR and removes it", async (t) => {
+    if (!need(t, "docker")) return;
+    const spool = smallDisk(t, "tmp-full", "4m");
+    if (!spool) return;
+    const out = dir("out-tmp-full");
+    const r = await cliBuild("tmp-full", { source: "docker", ref: tag }, out, {
+      DOCKER_HOST: services.docker as string,
+      TMPDIR: spool,
+    });
+    assertFailure(
+      r,
+      new RegExp(
+        `cannot write the export of ${tag} ${spool}/chefer-export-\\w+/image.tar: the disk is full`,
+      ),
+    );
+    assert.match(r.stderr, /point TMPDIR at a filesystem with room/);
+    assert.deepEqual(leftovers(spool), []);
+    assert.deepEqual(leftovers(out), []);
+  });
+
+  test("the blob cache: says the pulled blob does not fit and keeps no part of it", async (t) => {
+    if (!need(t, "registry")) return;
+    const cache = smallDisk(t, "cache-full", "4m");
+    if (!cache) return;
+    const out = dir("out-cache-full");
+    const ref = `${services.registry}/${repo}:1`;
+    const r = await cliBuild("cache-full", { source: "image", ref }, out, {
+      XDG_CACHE_HOME: cache,
+    });
+    assertFailure(r, /cannot write the blob cache file \S+\.partial: the disk is full/);
+    assert.match(r.stderr, /point XDG_CACHE_HOME at a filesystem with room/);
+    assert.deepEqual(
+      leftovers(cache).filter((f) => f.endsWith(".partial")),
+      [],
+    );
+    assert.deepEqual(leftovers(out), []);
+  });
+});

@@ -12,6 +12,8 @@ debian_packages=(
   # real parts the tests and users meet
   docker.io docker-registry skopeo apache2-utils uidmap passt iproute2 busybox-static
   zstd tmux xvfb x11-apps jq curl hyperfine iperf3 ca-certificates debootstrap file
+  # GUI services: an X server and a Wayland compositor for the tests, and their clients
+  xauth x11-utils weston wayland-utils
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

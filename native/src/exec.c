@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "exit-codes.h"
+#include "gui.h"
 #include "io.h"
 #include "log.h"
 
@@ -267,9 +268,10 @@ void exec_command(const struct service *s, char *const *argv, char *const *extra
 
   if (identity_resolve(s->user, &id) < 0 || enter_workdir(s->workdir) < 0)
     _exit(error_report());
-  envp = exec_envp(s, extra_env, id.home);
+  envp = gui_env(s, exec_envp(s, extra_env, id.home));
   if (argv == NULL || envp == NULL || argv[0] == NULL)
     fail(EXIT_START, NULL, "start service %s: no command to run", s->name), _exit(error_report());
+  gui_own(s, id.uid, id.gid);
   if (switch_user(s, &id) < 0)
     _exit(error_report());
   /* No host descriptor may leak into the service (CVE-2024-21626 came from one). Marked

@@ -13,6 +13,7 @@
 
 #include "blob.h"
 #include "exit-codes.h"
+#include "gui.h"
 #include "io.h"
 #include "log.h"
 #include "rootfs.h"
@@ -338,6 +339,10 @@ static int baked_file(const struct baked_file *f, const struct mount_env *env) {
   return rc;
 }
 
+int mounts_read_only_at(int root, const char *path) {
+  return remount_read_only(root, path);
+}
+
 int mounts_setup(const struct service *s, const struct mount_env *env) {
   for (size_t i = 0; i < s->file_count; i++)
     if (baked_file(&s->files[i], env) < 0)
@@ -347,6 +352,7 @@ int mounts_setup(const struct service *s, const struct mount_env *env) {
   for (size_t i = 0; i < s->mount_count; i++)
     if (user_mount(&s->mounts[i], env, env->bind_fds ? env->bind_fds[i] : -1) < 0)
       return -1;
+  gui_mount(s, env->root);
   /* Last, so no target above is ever resolved through the host's /proc or /sys. */
   return mount_proc(env->root) < 0 || mount_dev(env->root) < 0 || mount_sys(env->root) < 0 ? -1 : 0;
 }

@@ -22,6 +22,9 @@ struct mount_env {
 
 int mounts_setup(const struct service *s, const struct mount_env *env);
 
+/* Remounts the mount at path inside root read-only, keeping the flags the host locked. */
+int mounts_read_only_at(int root, const char *path);
+
 /* Makes the rootfs the process's root (pivot_root) and drops the old root. */
 int mounts_enter_root(int root);
 

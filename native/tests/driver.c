@@ -11,6 +11,7 @@
 #include "blob.h"
 #include "exit-codes.h"
 #include "footer.h"
+#include "gui.h"
 #include "io.h"
 #include "json.h"
 #include "log.h"
@@ -187,6 +188,28 @@ static int cmd_probe(const char *file, char **argv) {
   return rc < 0 ? -1 : (exit(rc), 0);
 }
 
+/* Filters the X authority file FILE for display NUMBER ("local" or "tcp") into OUT; prints
+ * how many entries were kept. */
+static int cmd_xauth(const char *file, const char *number, const char *kind, const char *out) {
+  char *text = NULL;
+  uint8_t *kept = NULL;
+  size_t len = 0, kept_len = 0, bad = 0;
+  int n;
+
+  if (read_small_file(AT_FDCWD, file, 1u << 20, &text, &len) < 0)
+    return fail_errno(EXIT_USAGE, NULL, "read %s", file);
+  n = gui_xauth_filter((const uint8_t *)text, len, number, strcmp(kind, "local") == 0, &kept,
+                       &kept_len, &bad);
+  free(text);
+  if (n < 0)
+    return fail(EXIT_USAGE, NULL, "parse %s: malformed entry at byte %zu", file, bad);
+  if (write_file_atomic(AT_FDCWD, out, kept, kept_len, 0600) < 0)
+    return free(kept), fail_errno(EXIT_USAGE, NULL, "write %s", out);
+  free(kept);
+  printf("%d\n", n);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   int rc = -1;
 
@@ -202,10 +225,12 @@ int main(int argc, char **argv) {
     rc = cmd_extract(argv[2], argv[3]);
   else if (argc >= 4 && strcmp(argv[1], "probe") == 0)
     rc = cmd_probe(argv[2], argv + 3);
+  else if (argc == 6 && strcmp(argv[1], "xauth") == 0)
+    rc = cmd_xauth(argv[2], argv[3], argv[4], argv[5]);
   else
     fail(EXIT_USAGE, NULL,
          "usage: chefer-native-test sha256|json|manifest|blobs FILE | extract TAR DIR | "
-         "probe FILE ARGV...");
+         "probe FILE ARGV... | xauth FILE NUMBER local|tcp OUT");
   fflush(stdout);
   return rc < 0 ? error_report() : 0;
 }

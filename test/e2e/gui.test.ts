@@ -1,0 +1,255 @@
+/**
+ * GUI services through a real executable: the example's image (examples/gui/make-image.sh,
+ * this machine's xmessage and wayland-info) packed by the real packer, run against a real
+ * Xvfb that demands a cookie and a real headless weston. A window opened in the service must
+ * show up on the host's display, as root and as the unprivileged test user.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { InterfaceMode, NetworkMode } from "../../src/appcipe/types.js";
+import { buildExecutable, plainRecipe, plainService } from "../../src/pack/index.js";
+import { repoRoot } from "../support/cli.js";
+import {
+  ensureTestUser,
+  makeHome,
+  runApp,
+  runtimeBin,
+  skipReason,
+  testUser,
+  workDir,
+} from "../native/support/app.js";
+import { waitFor } from "./support.js";
+
+const tools = ["Xvfb", "xauth", "xwininfo", "weston", "wayland-info", "xmessage", "setpriv"];
+
+function whyNot(): string | undefined {
+  const missing = tools.filter((t) => spawnSync("sh", ["-c", `command -v ${t}`]).status !== 0);
+  if (missing.length > 0)
+    return `${missing.join(", ")} missing; install xvfb, xauth, x11-utils, x11-apps, weston, wayland-utils`;
+  return skipReason() ?? (process.getuid?.() === 0 ? ensureTestUser() : "needs root");
+}
+
+const why = whyNot();
+if (why && process.env.CI) throw new Error(why);
+
+const ids = (): { uid: number; gid: number } => {
+  const id = (flag: string) => Number(spawnSync("id", [flag, testUser]).stdout.toString().trim());
+  return { uid: id("-u"), gid: id("-g") };
+};
+
+function freeDisplay(): number {
+  for (let n = 40 + (process.pid % 200); ; n++)
+    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
+}
+
+/** The processes the tests started, stopped in after(), with what each wrote to stderr. */
+const started = new Map<ChildProcess, string>();
+
+function background(cmd: string, args: string[], env: Record<string, string>): ChildProcess {
+  const child = spawn(cmd, args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env } });
+  started.set(child, "");
+  child.stderr?.on("data", (d: Buffer) => started.set(child, errText(child) + d.toString()));
+  return child;
+}
+
+const errText = (c: ChildProcess): string => started.get(c) ?? "";
+const asUser = (cmd: string, args: string[]): [string, string[]] => [
+  "setpriv",
+  ["--reuid", testUser, "--regid", testUser, "--init-groups", "--", cmd, ...args],
+];
+
+/** Xvfb on a free display, accepting only clients with the cookie in `cookies`. */
+async function startXvfb(dir: string): Promise<{ display: string; cookies: string }> {
+  const n = freeDisplay();
+  const cookies = join(dir, "Xauthority");
+  const cookie = spawnSync("sh", ["-c", "od -An -tx1 -N16 /dev/urandom | tr -d ' \\n'"]);
+  const add = spawnSync("xauth", ["-f", cookies, "add", `:${n}`, ".", cookie.stdout.toString()]);
+  assert.equal(add.status, 0, String(add.stderr));
+  const x = background("Xvfb", [`:${n}`, "-nolisten", "tcp", "-auth", cookies], {});
+  await waitFor(
+    () => existsSync(`/tmp/.X11-unix/X${n}`),
+    10000,
+    () => errText(x),
+  );
+  return { display: `:${n}`, cookies };
+}
+
+/** Headless weston as the test user, with a private runtime directory. */
+async function startWeston(dir: string): Promise<{ xdg: string; name: string }> {
+  const xdg = join(dir, "xdg");
+  const name = `chefer-gui-${process.pid}`;
+  mkdirSync(xdg, { mode: 0o700 });
+  chownSync(xdg, ids().uid, ids().gid);
+  const [cmd, args] = asUser("weston", ["--backend=headless-backend.so", `--socket=${name}`]);
+  const w = background(cmd, args, { XDG_RUNTIME_DIR: xdg, HOME: xdg });
+  await waitFor(
+    () => existsSync(join(xdg, name)),
+    10000,
+    () => errText(w),
+  );
+  return { xdg, name };
+}
+
+async function buildGui(
+  dir: string,
+  image: string,
+  name: string,
+  mode: InterfaceMode,
+  network: NetworkMode,
+  user?: string,
+): Promise<string> {
+  const title = { argv: ["xmessage", "-title", `${name}-window`, "hello"] };
+  // init: xmessage as pid 1 would ignore SIGTERM and hold every stop for the grace period.
+  const service = plainService(
+    "window",
+    { source: "tar", file: image, format: "auto" },
+    {
+      interfaceMode: mode,
+      cmd: title,
+      init: true,
+      ...(user === undefined ? {} : { user }),
+    },
+  );
+  const out = join(dir, name);
+  const recipe = plainRecipe(name, [service], { network });
+  await buildExecutable({ recipe, target: "x86_64-linux", runtime: runtimeBin, out });
+  return out;
+}
+
+/** Starts the app in the background; resolves with a stop() that ends it and waits. */
+function launch(exe: string, home: string, env: Record<string, string>, user: boolean) {
+  const [cmd, args] = user ? asUser(exe, []) : [exe, []];
+  const app = background(cmd, args, { HOME: home, NO_COLOR: "1", ...env });
+  const exited = new Promise<void>((resolve) => app.on("close", () => resolve()));
+  return { app, stop: async () => (app.kill("SIGTERM"), await exited) };
+}
+
+function windows(display: string, cookies: string): string {
+  const r = spawnSync("xwininfo", ["-root", "-tree", "-display", display], {
+    env: { XAUTHORITY: cookies },
+  });
+  return r.stdout.toString();
+}
+
+/** The cookie file, readable by the test user only (the runtime reads it as that user). */
+function userCookies(cookies: string, home: string): string {
+  const copy = join(home, ".Xauthority");
+  copyFileSync(cookies, copy);
+  chmodSync(copy, 0o600);
+  chownSync(copy, ids().uid, ids().gid);
+  return copy;
+}
+
+describe("GUI services", { skip: why }, () => {
+  let dir = "";
+  let image = "";
+  let x = { display: "", cookies: "" };
+  let bridge = "";
+  let shared = "";
+
+  before(async () => {
+    dir = workDir("gui");
+    image = join(dir, "gui.tar");
+    const made = spawnSync("bash", [join(repoRoot, "examples/gui/make-image.sh"), image]);
+    assert.equal(made.status, 0, String(made.stderr));
+    x = await startXvfb(dir);
+    bridge = await buildGui(dir, image, "gui-bridge", "gui", "bridge");
+    shared = await buildGui(dir, image, "gui-shared", "gui", "shared", "guest");
+  });
+
+  after(() => {
+    for (const c of started.keys())
+      if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  });
+
+  it("opens a window on the host's X display as root, in bridge mode, with the cookie", async () => {
+    const home = makeHome(dir);
+    const run = launch(bridge, home, { DISPLAY: x.display, XAUTHORITY: x.cookies }, false);
+    try {
+      await waitFor(
+        () => windows(x.display, x.cookies).includes('"gui-bridge-window"'),
+        20000,
+        () => errText(run.app),
+      );
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it("opens a window as an unprivileged user, in shared mode, with a non-root service user", async () => {
+    const home = makeHome(dir, true);
+    userCookies(x.cookies, home);
+    const run = launch(shared, home, { DISPLAY: x.display }, true);
+    try {
+      await waitFor(
+        () => windows(x.display, x.cookies).includes('"gui-shared-window"'),
+        20000,
+        () => errText(run.app),
+      );
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it("hands the service user its runtime directory and cookie, and the sockets read-only", async () => {
+    const home = makeHome(dir);
+    const script = [
+      "id -u",
+      "echo $DISPLAY $XAUTHORITY $XDG_RUNTIME_DIR",
+      "ls -lnd /run/chefer-xdg",
+      "ls -ln /run/chefer-xdg",
+      "touch /tmp/.X11-unix/planted 2>&1",
+    ].join("; ");
+    const env = { DISPLAY: x.display, XAUTHORITY: x.cookies };
+    const r = await runApp(shared, ["--", "sh", "-c", script], { home, env });
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stdout.split("\n");
+    assert.equal(lines[0], "1000");
+    assert.equal(lines[1], `${x.display} /run/chefer-xdg/Xauthority /run/chefer-xdg`);
+    assert.match(lines[2] ?? "", /^drwx------ +\d+ 1000 +1000 /);
+    assert.match(r.stdout, /-rw------- +1 1000 +1000 .* Xauthority/);
+    assert.match(r.stdout, /Read-only file system/);
+  });
+
+  it("starts without a cookie and warns when the X authority file is damaged", async () => {
+    const home = makeHome(dir);
+    const damaged = join(dir, "damaged-xauthority");
+    writeFileSync(damaged, Buffer.from([1, 0, 0xff, 0xff]));
+    const env = { DISPLAY: x.display, XAUTHORITY: damaged };
+    const r = await runApp(bridge, ["--", "sh", "-c", "echo started"], { home, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /started/);
+    assert.match(r.stderr, /malformed entry at byte 0; GUI services connect without a cookie/);
+  });
+
+  it("passes the Wayland socket so wayland-info lists the compositor's globals", async () => {
+    const w = await startWeston(dir);
+    const home = makeHome(dir, true);
+    const env = { XDG_RUNTIME_DIR: w.xdg, WAYLAND_DISPLAY: w.name };
+    const r = await runApp(bridge, ["--", "wayland-info"], { home, env, asUser: true });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /wl_compositor/);
+  });
+
+  it("starts a GUI service without a display and warns once", async () => {
+    const home = makeHome(dir);
+    const r = await runApp(bridge, ["--", "sh", "-c", "echo started; ls /tmp/.X11-unix"], { home });
+    assert.match(r.stdout, /started/);
+    const warnings = r.stderr.match(/no display was found: set DISPLAY or WAYLAND_DISPLAY/g);
+    assert.equal(warnings?.length, 1, r.stderr);
+  });
+
+  it("gives a service with interface_mode none nothing of the host's display", async () => {
+    const none = await buildGui(dir, image, "gui-none", "none", "bridge");
+    const home = makeHome(dir);
+    const script = "ls -A /tmp/.X11-unix 2>&1; echo display=[$DISPLAY] xauth=[$XAUTHORITY]";
+    const env = { DISPLAY: x.display, XAUTHORITY: x.cookies };
+    const r = await runApp(none, ["--", "sh", "-c", script], { home, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /No such file or directory/);
+    assert.match(r.stdout, /display=\[\] xauth=\[\]/);
+  });
+});

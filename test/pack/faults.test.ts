@@ -108,13 +108,16 @@ function dir(name: string): string {
 /** Builds a one-service recipe with the CLI, as a user would. */
 async function cliBuild(
   name: string,
-  source: ImageSource,
+  source: ImageSource | ImageSource[],
   out: string,
   env: Record<string, string>,
 ) {
-  const recipe = plainRecipe("demo", [plainService("web", source)], {
-    file: join(work, "appcipe.yml"),
-  });
+  const sources = Array.isArray(source) ? source : [source];
+  const recipe = plainRecipe(
+    "demo",
+    sources.map((s, i) => plainService(i === 0 ? "web" : `web${i}`, s)),
+    { file: join(work, "appcipe.yml") },
+  );
   const recipeFile = join(work, `${name}.json`);
   writeFileSync(recipeFile, JSON.stringify(recipe));
   const args = ["build", recipeFile, "--out", out, "--kit-dir", kitDir, "--target", "x86_64-linux"];
@@ -246,6 +249,20 @@ describe("a Docker engine that goes away mid-export", () => {
     assert.equal(proxy.cuts, 1);
     assert.deepEqual(leftovers(out), []);
     assert.deepEqual(leftovers(spool), []);
+  });
+
+  test("removes the export of an earlier service when a later one fails", async (t) => {
+    if (!need(t, "docker")) return;
+    const [out, spool] = [dir("out-second"), dir("tmp-second")];
+    const absent: ImageSource = { source: "docker", ref: "chefer-test/absent:1" };
+    const r = await cliBuild("second", [{ source: "docker", ref: tag }, absent], out, {
+      DOCKER_HOST: services.docker as string,
+      TMPDIR: spool,
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /the Docker engine has no image chefer-test\/absent:1/);
+    assert.deepEqual(leftovers(spool), []);
+    assert.deepEqual(leftovers(out), []);
   });
 
   test("says the engine is unreachable when DOCKER_HOST names no engine", async () => {

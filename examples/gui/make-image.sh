@@ -31,6 +31,10 @@ copy_with_libs() {
   done
 }
 for p in "${programs[@]}"; do copy_with_libs "$p"; done
+# Xlib's tables for the C locale; without them every X program warns about its locale.
+mkdir -p "$root/usr/share/X11/locale"
+cp -r /usr/share/X11/locale/C /usr/share/X11/locale/locale.alias /usr/share/X11/locale/locale.dir \
+  /usr/share/X11/locale/compose.dir "$root/usr/share/X11/locale/"
 
 cp "$busybox" "$root/bin/busybox"
 for applet in sh ls cat echo id sleep test env; do ln -s busybox "$root/bin/$applet"; done

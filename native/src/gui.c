@@ -228,14 +228,20 @@ static int runs_as_root(const struct service *s) {
   return n == 0 || (n == 1 && s->user[0] == '0') || (n == 4 && strncmp(s->user, "root", 4) == 0);
 }
 
-/* Only the socket's owner may connect when it is not world-writable; as root, container root
- * is not host root, and rootless, only container root is the user. */
+/* Only the socket's owner may connect when it is not world-writable. Rootless, container root
+ * is that owner; as root, container root is not host root, so no service user is. */
 static void warn_wayland_owner(const struct service *s) {
   if (host.wayland[0] == '\0' || host.wayland_open || (getuid() != 0 && runs_as_root(s)))
     return;
-  log_warn("service %s: its user may not connect to the Wayland socket %s (only its owner may); "
-           "start the app as the compositor's user with the service running as root, or use X11",
-           s->name, host.wayland);
+  if (getuid() == 0)
+    log_warn("service %s: only the owner of the Wayland socket %s may connect, and an app started "
+             "as root runs its services as unprivileged ids; start the app as the desktop user, or "
+             "use X11",
+             s->name, host.wayland);
+  else
+    log_warn("service %s: its user \"%s\" may not connect to the Wayland socket %s (only its "
+             "owner, container root, may); set `user: \"0\"` for the service, or use X11",
+             s->name, s->user, host.wayland);
 }
 
 void gui_probe(const struct manifest *m) {

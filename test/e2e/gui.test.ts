@@ -149,6 +149,7 @@ describe("GUI services", { skip: why }, () => {
   let x = { display: "", cookies: "" };
   let bridge = "";
   let shared = "";
+  let wayland = { xdg: "", name: "" };
 
   before(async () => {
     dir = workDir("gui");
@@ -156,6 +157,7 @@ describe("GUI services", { skip: why }, () => {
     const made = spawnSync("bash", [join(repoRoot, "examples/gui/make-image.sh"), image]);
     assert.equal(made.status, 0, String(made.stderr));
     x = await startXvfb(dir);
+    wayland = await startWeston(dir);
     bridge = await buildGui(dir, image, "gui-bridge", "gui", "bridge");
     shared = await buildGui(dir, image, "gui-shared", "gui", "shared", "guest");
   });
@@ -226,12 +228,20 @@ describe("GUI services", { skip: why }, () => {
   });
 
   it("passes the Wayland socket so wayland-info lists the compositor's globals", async () => {
-    const w = await startWeston(dir);
     const home = makeHome(dir, true);
-    const env = { XDG_RUNTIME_DIR: w.xdg, WAYLAND_DISPLAY: w.name };
+    const env = { XDG_RUNTIME_DIR: wayland.xdg, WAYLAND_DISPLAY: wayland.name };
     const r = await runApp(bridge, ["--", "wayland-info"], { home, env, asUser: true });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /wl_compositor/);
+  });
+
+  it("warns that an app started as root cannot use another user's Wayland socket", async () => {
+    const home = makeHome(dir);
+    const env = { XDG_RUNTIME_DIR: wayland.xdg, WAYLAND_DISPLAY: wayland.name };
+    const r = await runApp(bridge, ["--", "sh", "-c", "echo [$WAYLAND_DISPLAY]"], { home, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /only the owner of the Wayland socket .* may connect/);
+    assert.match(r.stdout, /^\[\]$/m);
   });
 
   it("starts a GUI service without a display and warns once", async () => {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -16,8 +16,9 @@ export function defaultCacheDir(): string {
 
 /**
  * A content-addressed store of registry blobs (layers, configs, manifests) at
- * `<dir>/sha256/<hex>`. A blob enters only after its digest checks out, through a temporary
- * name and a rename, so the cache never holds a partial or wrong blob.
+ * `<dir>/sha256/<hex>`. A blob enters only after its digest checks out, through a synced
+ * temporary file and a rename, so the cache never holds a partial or wrong blob under a
+ * blob's name; a copy damaged later is caught by `has`.
  */
 export class BlobCache {
   constructor(readonly dir: string = defaultCacheDir()) {}
@@ -32,8 +33,27 @@ export class BlobCache {
     return join(this.dir, "sha256", hex);
   }
 
-  async has(digest: string): Promise<boolean> {
-    return (await stat(this.path(digest)).catch(() => undefined))?.isFile() ?? false;
+  /**
+   * Whether the cache holds an intact copy of a blob. The first time a process asks, the copy
+   * is hashed: a disk error or a hand edit may have damaged it since it was stored, and a
+   * damaged copy would fail every later build. A damaged copy is removed (and reported), so
+   * the caller downloads it again.
+   */
+  async has(digest: string, onDamaged?: (message: string) => void): Promise<boolean> {
+    const path = this.path(digest);
+    const key = await fileKey(path);
+    if (!key) return false;
+    if (intact.has(key)) return true;
+    const got = await hashFile(path);
+    if (got === digest) {
+      intact.add(key);
+      return true;
+    }
+    await rm(path, { force: true });
+    onDamaged?.(
+      `${path}: the cached copy of blob ${digest} is damaged (it hashes to ${got}); removed it, downloading it again`,
+    );
+    return false;
   }
 
   async read(digest: string): Promise<Buffer> {
@@ -55,9 +75,11 @@ export class BlobCache {
       }
     };
     try {
-      await pipeline(Readable.from(hashing(body)), createWriteStream(temp)).catch((e: unknown) => {
-        throw this.writeError(e, temp);
-      });
+      await pipeline(Readable.from(hashing(body)), createWriteStream(temp, { flush: true })).catch(
+        (e: unknown) => {
+          throw this.writeError(e, temp);
+        },
+      );
       const got = `sha256:${hash.digest("hex")}`;
       if (got !== digest) {
         throw new UserError(
@@ -86,10 +108,13 @@ export class BlobCache {
     return `${final}.${process.pid}.${Date.now()}.${++sequence}.partial`;
   }
 
-  /** Moves a checked temporary file to the blob's final name. */
+  /** Moves a checked (and synced) temporary file to the blob's final name. */
   async commit(temp: string, digest: string): Promise<string> {
     const final = this.path(digest);
-    await rename(temp, final);
+    await rename(temp, final).catch((e: unknown) => {
+      throw this.writeError(e, final);
+    });
+    intact.add((await fileKey(final)) as string);
     return final;
   }
 
@@ -105,3 +130,18 @@ export class BlobCache {
 
 /** Tells apart temporary names made in the same millisecond. */
 let sequence = 0;
+
+/** Cached files (by `fileKey`) this process has hashed, or written after checking their digest. */
+const intact = new Set<string>();
+
+/** A file's path, size and mtime, or undefined when it is not a file; a rewrite changes it. */
+async function fileKey(path: string): Promise<string | undefined> {
+  const st = await stat(path).catch(() => undefined);
+  return st?.isFile() ? `${path}:${st.size}:${st.mtimeMs}` : undefined;
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest("hex")}`;
+}

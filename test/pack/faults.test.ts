@@ -230,6 +230,26 @@ describe("a registry that drops the connection mid-blob", () => {
   });
 });
 
+describe("a blob cache damaged on disk", () => {
+  test("removes the damaged copy and downloads the blob again", async (t) => {
+    const mini = await startMiniRegistry(repo, "1", [image]);
+    t.after(() => mini.close());
+    const [ref, cache] = [`${mini.host}/${repo}:1`, dir("cache-damaged")];
+    await packFrom(ref, cache);
+    const cached = join(cache, "sha256", layerDigest.slice(7));
+    const bytes = readFileSync(cached);
+    bytes[MIB] = (bytes[MIB] as number) ^ 0xff;
+    writeFileSync(cached, bytes);
+    const layer = await packFrom(ref, cache);
+    assert.deepEqual(layer, image.layers[0]);
+    assert.equal(
+      mini.requests.filter((r) => r === `GET /v2/${repo}/blobs/${layerDigest}`).length,
+      2,
+    );
+    assert.deepEqual(readFileSync(cached), image.blobs[0]);
+  });
+});
+
 /** Matches blob requests; only the layer is large enough to be cut. */
 const blobPath = /^GET \S*\/blobs\/sha256:/;
 

@@ -160,6 +160,7 @@ async function receive(
       got.hash.update(chunk);
       got.bytes += chunk.length;
     }
+    await fh.sync();
   } finally {
     await fh.close();
   }

@@ -47,7 +47,7 @@ export async function pullImage(
   const cache = o.cache ?? new BlobCache();
   const progress = o.progress ?? silentProgress;
   const blobs = registryBlobs(client, cache, progress);
-  const root = await rootManifest(client, cache);
+  const root = await rootManifest(client, cache, progress);
   const image = await resolveOci(blobs, root, want);
   await downloadLayers(client, cache, image, progress);
   return image;
@@ -63,7 +63,7 @@ function registryBlobs(
   progress: ProgressSink,
 ): BlobSource {
   const fetchOnce = async (d: OciDescriptor) => {
-    if (await cache.has(d.digest)) return;
+    if (await cache.has(d.digest, warn(progress))) return;
     const path = isManifest(d) ? `manifests/${d.digest}` : `blobs/${d.digest}`;
     const headers: Record<string, string> = isManifest(d) ? { accept: MANIFEST_TYPES } : {};
     await fetchInto(client, cache, { path, digest: d.digest, size: d.size, headers }, progress);
@@ -85,6 +85,7 @@ function registryBlobs(
 async function rootManifest(
   client: RegistryClient,
   cache: BlobCache,
+  progress: ProgressSink,
 ): Promise<OciIndex | OciManifest> {
   const { ref } = client;
   let digest = ref.digest;
@@ -93,7 +94,8 @@ async function rootManifest(
     if (head.status === 404) throw unknownTag(client);
     digest = head.headers.get("docker-content-digest") ?? undefined;
   }
-  if (digest && (await cache.has(digest))) return parseManifest(client, await cache.read(digest));
+  if (digest && (await cache.has(digest, warn(progress))))
+    return parseManifest(client, await cache.read(digest));
   const response = await client.get(`manifests/${ref.digest ?? ref.tag}`, {
     accept: MANIFEST_TYPES,
   });
@@ -142,14 +144,18 @@ function httpError(client: RegistryClient, r: Response, what: string): Environme
   );
 }
 
+/** A warning on the progress sink, which shows it above the progress lines. */
+function warn(progress: ProgressSink): (text: string) => void {
+  return (text) => progress({ kind: "message", level: "warn", text });
+}
+
 async function fetchInto(
   client: RegistryClient,
   cache: BlobCache,
   blob: BlobRequest,
   progress: ProgressSink,
 ): Promise<void> {
-  const onRetry = (text: string) => progress({ kind: "message", level: "warn", text });
-  await downloadBlob(client, cache, { ...blob, onRetry });
+  await downloadBlob(client, cache, { ...blob, onRetry: warn(progress) });
 }
 
 /** Brings every layer into the cache, a few at a time, reporting bytes. */
@@ -162,7 +168,7 @@ async function downloadLayers(
   const missing: OciDescriptor[] = [];
   for (const layer of image.layers) {
     const digest = layer.blobDigest as string;
-    if (!(await cache.has(digest)) && !missing.some((d) => d.digest === digest)) {
+    if (!(await cache.has(digest, warn(progress))) && !missing.some((d) => d.digest === digest)) {
       missing.push({ digest, size: layer.size });
     }
   }

@@ -1,10 +1,12 @@
 /**
  * Whole apps under the supervisor, through a real executable: a start gated on a dependency's
  * health check, prefixed output, fail-fast with the crashing service's exit code while the
- * others get their stop signal, and restarts by policy.
+ * others get their stop signal, a dependency whose health check never passes, and restarts by
+ * policy.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import type { Healthcheck } from "../../src/appcipe/types.js";
 import { makeHome, runApp, skipReason, volumeMount, workDir } from "../native/support/app.js";
 import { buildNetApp, netLayer } from "./support.js";
@@ -76,6 +78,36 @@ describe("an app under the supervisor", { skip: skipReason() }, () => {
     assert.match(r.stdout, /^flaky {2}\| crashing$/m);
     assert.match(r.stdout, /^steady \| got-term$/m);
     assert.match(r.stderr, /error: service flaky exited with code 5/);
+  });
+
+  it("fails the app when a dependency never becomes healthy, never starting its dependent", async () => {
+    const dir = workDir("e2e-sv");
+    const layer = await netLayer();
+    const exe = await buildNetApp(dir, "sick", [
+      {
+        name: "db",
+        layers: [layer],
+        config: sh("echo booting; exec sleep 4747"),
+        over: {
+          healthcheck: { ...quickCheck("echo not ready; exit 1"), startPeriodMs: 0 },
+          stopGracePeriodMs: 300,
+        },
+      },
+      {
+        name: "web",
+        layers: [layer],
+        config: sh("echo web-started"),
+        over: { dependsOn: [{ service: "db", condition: "service_healthy", required: true }] },
+      },
+    ]);
+    const r = await runApp(exe, [], { home: makeHome(dir), env: { NO_COLOR: "1" } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /service web cannot start: its dependency db is unhealthy/);
+    assert.match(r.stderr, /service db is unhealthy after 3 failed health checks; last: not ready/);
+    assert.doesNotMatch(r.stdout, /web-started/);
+    assert.match(r.stdout, /^db {2}\| booting$/m);
+    const left = spawnSync("pgrep", ["-f", "sleep 4747"]).stdout.toString().trim();
+    assert.equal(left, "", "no process of the app outlives it");
   });
 
   it("restarts an on-failure service until it succeeds, keeping its volume", async () => {

@@ -19,9 +19,9 @@
 #define FAMILY_WILD 65535
 #define XAUTH_MAX (1u << 20)
 
-/* What gui_probe learned on the host; every service process inherits it with its memory. */
+/* What gui_host_prepare learned on the host; every service process inherits this memory. */
 static struct {
-  int probed;
+  int prepared;
   char display[256]; /* DISPLAY as the user set it, or "" */
   int x11_local;     /* the display's socket is on this machine: bind the socket directory */
   uint8_t *xauth;    /* the X authority copy for the service, or NULL */
@@ -134,7 +134,9 @@ int gui_xauth_filter(const uint8_t *xauth, size_t len, const char *number, int l
   return o == NULL ? -1 : kept;
 }
 
-/* $XAUTHORITY, else ~/.Xauthority; read now, while the user's own files are reachable. */
+/* $XAUTHORITY, else ~/.Xauthority; read now, while the user's own files are reachable.
+ * TODO(limitation): read once at start; a cookie the desktop renews later does not reach
+ * running services. */
 static void probe_xauth(const char *number, int local) {
   const char *env = getenv("XAUTHORITY"), *home = getenv("HOME");
   char path[4096], *text = NULL;
@@ -184,6 +186,7 @@ static void probe_x11(const struct manifest *m) {
   }
   snprintf(host.display, sizeof host.display, "%s", display);
   probe_xauth(number, host.x11_local);
+  /* TODO(limitation): passed as it is; from a service's own network the host may not answer. */
   if (!host.x11_local && strcmp(network_mode(m), "shared") != 0)
     log_warn("DISPLAY=%s names a host over TCP, which GUI services may not reach from their own "
              "network; use a local display or `network: shared` in the recipe",
@@ -229,7 +232,8 @@ static int runs_as_root(const struct service *s) {
 }
 
 /* Only the socket's owner may connect when it is not world-writable. Rootless, container root
- * is that owner; as root, container root is not host root, so no service user is. */
+ * is that owner; as root, container root is not host root, so no service user is.
+ * TODO(limitation): no proxy relays the socket for other users; they get no Wayland display. */
 static void warn_wayland_owner(const struct service *s) {
   if (host.wayland[0] == '\0' || host.wayland_open || (getuid() != 0 && runs_as_root(s)))
     return;
@@ -244,19 +248,20 @@ static void warn_wayland_owner(const struct service *s) {
              s->name, s->user, host.wayland);
 }
 
-void gui_probe(const struct manifest *m) {
+void gui_host_prepare(const struct manifest *m) {
   size_t i = 0;
 
   while (i < m->service_count && !gui_wanted(&m->services[i]))
     i++;
   if (i == m->service_count)
     return;
-  host.probed = 1;
+  host.prepared = 1;
   probe_x11(m);
   probe_wayland();
   for (; i < m->service_count; i++) {
     if (!gui_wanted(&m->services[i]))
       continue;
+    /* TODO(limitation): stderr only; the events stream has no warning type to carry it. */
     if (host.display[0] == '\0' && host.wayland[0] == '\0')
       log_warn("service %s opens windows but no display was found: set DISPLAY or "
                "WAYLAND_DISPLAY",
@@ -338,7 +343,7 @@ static void mount_wayland(const struct service *s, int dir) {
 void gui_mount(const struct service *s, int root) {
   int dir;
 
-  if (!host.probed || !gui_wanted(s))
+  if (!host.prepared || !gui_wanted(s))
     return;
   if (host.display[0] != '\0' && host.x11_local)
     mount_x11(s, root);
@@ -383,7 +388,7 @@ char **gui_env(const struct service *s, char **envp) {
   char **out;
   int own_xdg;
 
-  if (envp == NULL || !host.probed || !gui_wanted(s))
+  if (envp == NULL || !host.prepared || !gui_wanted(s))
     return envp;
   while (envp[n])
     n++;

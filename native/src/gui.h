@@ -1,15 +1,15 @@
 /* GUI services (interface_mode gui or both): the user's X11 and Wayland displays passed
  * through to the service. Three steps, in three processes:
- *   gui_probe  on the host, as the user who started the app, before any namespace: reads
- *              DISPLAY, WAYLAND_DISPLAY and the X authority file (container root may not be
- *              able to read them later: as root it is not host root), warns when no display
- *              is found; what it learns stays in memory the service processes inherit.
- *   gui_mount  in the service, before it enters its root: binds the host's /tmp/.X11-unix
- *              read-only, mounts a private runtime directory (/run/chefer-xdg, a small
- *              tmpfs) holding the X authority copy and the Wayland socket.
- *   gui_own and gui_env  just before exec, once the service's user is known: hand that
- *              directory to the user and add DISPLAY, XAUTHORITY, XDG_RUNTIME_DIR and
- *              WAYLAND_DISPLAY to the environment unless it sets them already.
+ * - gui_host_prepare, on the host as the user who started the app, before any namespace:
+ *   reads DISPLAY, WAYLAND_DISPLAY and the X authority file (later only container root could
+ *   look, and as root it is not host root), and warns when no display is found; what it
+ *   learns stays in memory that the service processes inherit.
+ * - gui_mount, in the service before it enters its root: binds the host's /tmp/.X11-unix
+ *   read-only and mounts a private runtime directory (/run/chefer-xdg, a small tmpfs)
+ *   holding the X authority copy and the Wayland socket.
+ * - gui_own and gui_env, just before exec, once the service's user is known: hand that
+ *   directory to the user, and add DISPLAY, XAUTHORITY, XDG_RUNTIME_DIR and WAYLAND_DISPLAY
+ *   to the environment unless it sets them already.
  * Services with interface_mode none or terminal get none of this. */
 #ifndef CHEFER_GUI_H
 #define CHEFER_GUI_H
@@ -28,9 +28,9 @@
 int gui_wanted(const struct service *s);
 
 /* On the host, before the sandbox: learns the user's displays; warns for what is missing. */
-void gui_probe(const struct manifest *m);
+void gui_host_prepare(const struct manifest *m);
 
-/* In the service's mount namespace, with root the assembled rootfs: mounts what gui_probe
+/* In the service's mount namespace, with root the assembled rootfs: mounts what gui_host_prepare
  * found. A display that cannot be passed is a warning, never a failure to start. */
 void gui_mount(const struct service *s, int root);
 

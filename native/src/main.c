@@ -42,7 +42,7 @@ static int run(const struct options *o) {
     return -1;
   if (o->inspect || o->print_manifest)
     return inspect_print(exe, &f, &m, o->print_manifest);
-  gui_probe(&m); /* here, before the working directory and the user's ids change */
+  gui_host_prepare(&m); /* here, before the working directory and the user's ids change */
   rc = app_run(&(struct app){.opts = o, .manifest = &m, .footer = &f, .exe = exe});
   manifest_free(&m);
   return rc;

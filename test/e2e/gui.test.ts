@@ -150,6 +150,7 @@ describe("GUI services", { skip: why }, () => {
   let bridge = "";
   let shared = "";
   let wayland = { xdg: "", name: "" };
+  const waylandEnv = () => ({ XDG_RUNTIME_DIR: wayland.xdg, WAYLAND_DISPLAY: wayland.name });
 
   before(async () => {
     dir = workDir("gui");
@@ -162,9 +163,14 @@ describe("GUI services", { skip: why }, () => {
     shared = await buildGui(dir, image, "gui-shared", "gui", "shared", "guest");
   });
 
-  after(() => {
-    for (const c of started.keys())
-      if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  // SIGTERM first: Xvfb removes its socket and lock file only when it exits on its own.
+  after(async () => {
+    const running = [...started.keys()].filter((c) => c.exitCode === null && !c.signalCode);
+    const ended = running.map((c) => new Promise((resolve) => c.on("close", resolve)));
+    for (const c of running) c.kill("SIGTERM");
+    const late = setTimeout(() => running.forEach((c) => c.kill("SIGKILL")), 5000);
+    await Promise.all(ended);
+    clearTimeout(late);
   });
 
   it("opens a window on the host's X display as root, in bridge mode, with the cookie", async () => {
@@ -229,7 +235,7 @@ describe("GUI services", { skip: why }, () => {
 
   it("passes the Wayland socket so wayland-info lists the compositor's globals", async () => {
     const home = makeHome(dir, true);
-    const env = { XDG_RUNTIME_DIR: wayland.xdg, WAYLAND_DISPLAY: wayland.name };
+    const env = waylandEnv();
     const r = await runApp(bridge, ["--", "wayland-info"], { home, env, asUser: true });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /wl_compositor/);
@@ -237,7 +243,7 @@ describe("GUI services", { skip: why }, () => {
 
   it("warns that an app started as root cannot use another user's Wayland socket", async () => {
     const home = makeHome(dir);
-    const env = { XDG_RUNTIME_DIR: wayland.xdg, WAYLAND_DISPLAY: wayland.name };
+    const env = waylandEnv();
     const r = await runApp(bridge, ["--", "sh", "-c", "echo [$WAYLAND_DISPLAY]"], { home, env });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /only the owner of the Wayland socket .* may connect/);
@@ -252,14 +258,18 @@ describe("GUI services", { skip: why }, () => {
     assert.equal(warnings?.length, 1, r.stderr);
   });
 
-  it("gives a service with interface_mode none nothing of the host's display", async () => {
-    const none = await buildGui(dir, image, "gui-none", "none", "bridge");
-    const home = makeHome(dir);
-    const script = "ls -A /tmp/.X11-unix 2>&1; echo display=[$DISPLAY] xauth=[$XAUTHORITY]";
-    const env = { DISPLAY: x.display, XAUTHORITY: x.cookies };
-    const r = await runApp(none, ["--", "sh", "-c", script], { home, env });
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /No such file or directory/);
-    assert.match(r.stdout, /display=\[\] xauth=\[\]/);
-  });
+  for (const mode of ["none", "terminal"] as const) {
+    it(`gives a service with interface_mode ${mode} nothing of the host's display`, async () => {
+      const exe = await buildGui(dir, image, `gui-${mode}`, mode, "bridge");
+      const home = makeHome(dir);
+      const script =
+        "ls -A /tmp/.X11-unix /run 2>&1; echo display=[$DISPLAY] xdg=[$XDG_RUNTIME_DIR]";
+      const env = { DISPLAY: x.display, XAUTHORITY: x.cookies, ...waylandEnv() };
+      const r = await runApp(exe, ["--", "sh", "-c", script], { home, env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /\/tmp\/.X11-unix: No such file or directory/);
+      assert.match(r.stdout, /\/run: No such file or directory/);
+      assert.match(r.stdout, /display=\[\] xdg=\[\]/);
+    });
+  }
 });

@@ -37,6 +37,14 @@ const runtime = join(kitDir, "chefer-runtime-x86_64-linux");
 const repo = `chefer-test/faults`;
 const tag = `chefer-test/faults:${process.pid}`;
 const proxies: CutProxy[] = [];
+/** A Dockerfile service, named so its build tag is this test's own. */
+const builtService = "faults-build";
+const buildSource: ImageSource = {
+  source: "dockerfile",
+  context: join(work, "ctx-steps"),
+  file: "Dockerfile",
+  buildArgs: {},
+};
 const mounts: string[] = [];
 
 /** One layer of 6 MiB of random bytes: it compresses to more than a 4 MiB disk holds. */
@@ -59,7 +67,8 @@ before(async () => {
 after(async () => {
   for (const p of proxies) await p.close();
   for (const dir of mounts) spawnSync("umount", [dir]);
-  if (services.docker) spawnSync("docker", ["-H", services.docker, "rmi", "-f", tag]);
+  const built = `chefer-build/${builtService}:latest`;
+  if (services.docker) spawnSync("docker", ["-H", services.docker, "rmi", "-f", tag, built]);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -113,9 +122,10 @@ async function cliBuild(
   env: Record<string, string>,
 ) {
   const sources = Array.isArray(source) ? source : [source];
+  const service = source === buildSource ? builtService : "web";
   const recipe = plainRecipe(
     "demo",
-    sources.map((s, i) => plainService(i === 0 ? "web" : `web${i}`, s)),
+    sources.map((s, i) => plainService(i === 0 ? service : `${service}${i}`, s)),
     { file: join(work, "appcipe.yml") },
   );
   const recipeFile = join(work, `${name}.json`);
@@ -269,6 +279,23 @@ describe("a Docker engine that goes away mid-export", () => {
     assert.equal(proxy.cuts, 1);
     assert.deepEqual(leftovers(out), []);
     assert.deepEqual(leftovers(spool), []);
+  });
+
+  test("says the engine closed the connection during a Dockerfile build and packs nothing", async (t) => {
+    if (!need(t, "docker")) return;
+    const socket = { path: (services.docker as string).replace(/^unix:\/\//, "") };
+    const proxy = await proxied(socket, { match: /^POST \S*\/build\?/, afterBytes: 500, times: 1 });
+    const context = buildSource.context;
+    mkdirSync(context);
+    writeFileSync(join(context, "a"), "a\n");
+    const steps = ["FROM scratch", ...Array.from({ length: 6 }, (_, i) => `COPY a /a${i}`)];
+    writeFileSync(join(context, "Dockerfile"), `${steps.join("\n")}\n`);
+    const out = dir("out-build");
+    const r = await cliBuild("build", buildSource, out, { DOCKER_HOST: `unix://${proxy.address}` });
+    const said = `the Docker engine closed the connection while building service ${builtService}`;
+    assertFailure(r, new RegExp(said));
+    assert.equal(proxy.cuts, 1);
+    assert.deepEqual(leftovers(out), []);
   });
 
   test("removes the export of an earlier service when a later one fails", async (t) => {

@@ -19,28 +19,35 @@ export function dockerEngine(): Docker {
   return new Docker();
 }
 
+/** errno codes of a connection the engine accepted and then dropped. */
+const DROPPED = new Set(["ECONNRESET", "EPIPE"]);
+
 function engineError(error: unknown, doing: string): EnvironmentError {
   const e = error as { code?: string; message?: string };
-  return new EnvironmentError(
-    `cannot ${doing}: the Docker engine ${e.code ? `is unreachable (${e.code})` : `said: ${e.message}`}`,
-    {
-      fix: "start Docker, or point DOCKER_HOST at a running engine (e.g. unix:///run/docker.sock)",
-      cause: error,
-    },
-  );
+  const state = !e.code
+    ? `said: ${e.message}`
+    : DROPPED.has(e.code)
+      ? `closed the connection (${e.code})`
+      : `is unreachable (${e.code})`;
+  return new EnvironmentError(`cannot ${doing}: the Docker engine ${state}`, {
+    fix: "start Docker, or point DOCKER_HOST at a running engine (e.g. unix:///run/docker.sock)",
+    cause: error,
+  });
 }
 
 /**
  * Exports an image that exists in the local engine (`docker save` through the API) to a
- * temporary archive and reads it. The archive is removed by `dispose`.
+ * temporary archive and reads it. The archive is removed by `dispose`. `id` names the image
+ * to export when it is not `ref` (a build's result), and `ref` is only used in messages.
  */
 export async function exportImage(
   ref: string,
   want: Platform,
   progress: ProgressSink = silentProgress,
   docker: Docker = dockerEngine(),
+  id: string = ref,
 ): Promise<ResolvedImage> {
-  const image = docker.getImage(ref);
+  const image = docker.getImage(id);
   const info = await image.inspect().catch((error: { statusCode?: number }) => {
     if (error.statusCode === 404) {
       throw new UserError(`the Docker engine has no image ${ref}`, {
@@ -157,34 +164,62 @@ export async function buildDockerfile(
     .catch((error: unknown) => {
       throw engineError(error, `build ${service}`);
     });
-  await followBuild(docker, stream, service, progress);
+  const id = await followBuild(docker, stream, service, progress);
   progress({ kind: "step-end", step, label: `${service} built` });
-  return exportImage(tag, want, progress, docker);
+  return exportImage(tag, want, progress, docker, id);
 }
 
+/** One line of the engine's build output. */
+interface BuildEvent {
+  stream?: string;
+  error?: string;
+  aux?: { ID?: string };
+}
+
+/**
+ * Follows a build to its end and returns what to export: the image ID the engine reports.
+ * A build whose output stops before the engine names its image was cut short (the engine
+ * went away), and exporting the tag then would pack whatever an earlier build left there.
+ */
 function followBuild(
   docker: Docker,
   stream: NodeJS.ReadableStream,
   service: string,
   progress: ProgressSink,
-): Promise<void> {
+): Promise<string> {
   return new Promise((resolve, reject) => {
     docker.modem.followProgress(
       stream,
-      (error: Error | null, output: { error?: string }[]) => {
-        const failed = error?.message ?? output.find((o) => o.error)?.error;
-        if (!failed) return resolve();
-        reject(
-          new UserError(`service ${service}: the Dockerfile build failed: ${failed.trim()}`, {
-            fix: "fix the Dockerfile (run `docker build` on its context to see the full log)",
-          }),
-        );
+      (error: Error | null, output: BuildEvent[]) => {
+        if (error) return reject(buildCut(service, error));
+        const failed = output.find((o) => o.error)?.error;
+        if (failed) return reject(buildFailed(service, failed));
+        const id = output.find((o) => o.aux?.ID)?.aux?.ID;
+        if (id) return resolve(id);
+        reject(buildCut(service, new Error("the output ended before naming the image")));
       },
-      (event: { stream?: string }) => {
+      (event: BuildEvent) => {
         const line = event.stream?.trim();
         if (line && /^Step \d+\/\d+/.test(line))
           progress({ kind: "message", level: "info", text: `${service}: ${line}` });
       },
     );
   });
+}
+
+function buildFailed(service: string, message: string): UserError {
+  return new UserError(`service ${service}: the Dockerfile build failed: ${message.trim()}`, {
+    fix: "fix the Dockerfile (run `docker build` on its context to see the full log)",
+  });
+}
+
+function buildCut(service: string, error: Error): EnvironmentError {
+  const why = errnoCode(error) ?? error.message;
+  return new EnvironmentError(
+    `the Docker engine closed the connection while building service ${service} (${why})`,
+    {
+      fix: "check that the engine still runs (`docker info`) and what its log says, then build again",
+      cause: error,
+    },
+  );
 }

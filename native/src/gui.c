@@ -283,7 +283,8 @@ static void ensure_tmp(int root) {
 }
 
 /* The host's socket directory, read-only: connecting to a socket needs no write access to the
- * mount, and the service cannot plant or remove sockets of the host. */
+ * mount, and the service cannot plant or remove sockets of the host.
+ * TODO(limitation): X11 isolates nothing; the service can read and drive every other window. */
 static void mount_x11(const struct service *s, int root) {
   int src = open(GUI_X11_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC), dst = -1, rc = -1;
 

@@ -250,6 +250,28 @@ describe("GUI services", { skip: why }, () => {
     assert.match(r.stdout, /^\[\]$/m);
   });
 
+  it("passes a display over TCP as it is, warning in bridge mode, with no socket directory", async () => {
+    const home = makeHome(dir);
+    const script = "echo [$DISPLAY]; ls /tmp/.X11-unix 2>&1";
+    const env = { DISPLAY: "display-host.invalid:7.0" };
+    const r = await runApp(bridge, ["--", "sh", "-c", script], { home, env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^\[display-host.invalid:7.0\]$/m);
+    assert.match(r.stdout, /No such file or directory/);
+    assert.match(r.stderr, /names a host over TCP, which GUI services may not reach/);
+  });
+
+  it("takes unix:N for the local display", async () => {
+    const home = makeHome(dir);
+    const n = x.display.slice(1);
+    const script = `echo [$DISPLAY]; ls /tmp/.X11-unix`;
+    const env = { DISPLAY: `unix:${n}`, XAUTHORITY: x.cookies };
+    const r = await runApp(bridge, ["--", "sh", "-c", script], { home, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^\\[unix:${n}\\]$`, "m"));
+    assert.match(r.stdout, new RegExp(`^X${n}$`, "m"));
+  });
+
   it("starts a GUI service without a display and warns once", async () => {
     const home = makeHome(dir);
     const r = await runApp(bridge, ["--", "sh", "-c", "echo started; ls /tmp/.X11-unix"], { home });

@@ -77,7 +77,7 @@ export class BlobCache {
     try {
       await pipeline(Readable.from(hashing(body)), createWriteStream(temp, { flush: true })).catch(
         (e: unknown) => {
-          throw this.writeError(e, temp);
+          throw this.writeError(e, digest);
         },
       );
       const got = `sha256:${hash.digest("hex")}`;
@@ -103,7 +103,7 @@ export class BlobCache {
     const final = this.path(digest);
     const dir = join(this.dir, "sha256");
     await mkdir(dir, { recursive: true }).catch((e: unknown) => {
-      throw this.writeError(e, dir);
+      throw this.writeError(e, digest);
     });
     return `${final}.${process.pid}.${Date.now()}.${++sequence}.partial`;
   }
@@ -112,17 +112,17 @@ export class BlobCache {
   async commit(temp: string, digest: string): Promise<string> {
     const final = this.path(digest);
     await rename(temp, final).catch((e: unknown) => {
-      throw this.writeError(e, final);
+      throw this.writeError(e, digest);
     });
     intact.add((await fileKey(final)) as string);
     return final;
   }
 
-  /** A failed write into the cache as an error naming the cache and how to move it. */
-  writeError(error: unknown, path: string): unknown {
+  /** A failed write of a blob into the cache, as an error naming the cache and how to move it. */
+  writeError(error: unknown, digest: string): unknown {
     return diskError(error, {
-      path,
-      what: "the blob cache file",
+      what: `blob ${digest} into the blob cache`,
+      dir: this.dir,
       elsewhere: "point XDG_CACHE_HOME at a filesystem with room for the images",
     });
   }

@@ -1,5 +1,5 @@
 import { mkdir } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import type { Recipe } from "../appcipe/types.js";
 import { findRuntime, type Target } from "../runtime/kit.js";
 import type { ProgressSink } from "../util/progress.js";
@@ -31,8 +31,8 @@ export async function buildTargets(o: TargetsOptions): Promise<WrittenExecutable
   const runtimes = await Promise.all(o.targets.map((t) => findRuntime(t, o.kitDirs)));
   await mkdir(resolve(o.outDir), { recursive: true }).catch((error: unknown) => {
     throw diskError(error, {
-      path: resolve(o.outDir),
-      what: "the output directory",
+      what: `the output directory ${resolve(o.outDir)}`,
+      dir: dirname(resolve(o.outDir)),
       elsewhere: "choose another one with --out DIR",
     });
   });

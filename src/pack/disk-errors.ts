@@ -1,4 +1,3 @@
-import { dirname } from "node:path";
 import { EnvironmentError } from "../util/errors.js";
 
 /** errno codes that mean the filesystem is out of room for this write. */
@@ -7,13 +6,13 @@ const FULL = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
 /** errno codes that mean the filesystem refuses the write. */
 const REFUSED = new Set(["EROFS", "EACCES", "EPERM", "EIO"]);
 
-/** A file the packer writes, for a message when writing it fails. */
+/** What the packer was writing when a write failed, for the message. */
 export interface WriteSite {
-  /** The file being written. */
-  path: string;
-  /** What the file is, e.g. "the executable", "the exported image". */
+  /** What was written, e.g. "the executable dist/app-x86_64-linux". */
   what: string;
-  /** How to put the file on another filesystem, e.g. "build with --out on another disk". */
+  /** The directory whose filesystem refused the write. */
+  dir: string;
+  /** How to write to another filesystem, e.g. "build into another directory with --out DIR". */
   elsewhere: string;
 }
 
@@ -30,29 +29,27 @@ export function isDiskError(error: unknown): boolean {
 }
 
 /**
- * Turns a failed write into an error naming the file, the reason and the fix; other errors
- * come back unchanged.
+ * Turns a failed write into an error naming what was written, where, why and the fix; other
+ * errors come back unchanged.
  */
 export function diskError(error: unknown, site: WriteSite): unknown {
   const code = errnoCode(error) ?? "";
-  const dir = dirname(site.path);
+  const { what, dir, elsewhere } = site;
   if (FULL.has(code)) {
     return new EnvironmentError(
-      `cannot write ${site.what} ${site.path}: the disk is full (${code}: no space left in ${dir})`,
+      `cannot write ${what}: the disk is full (${code}: no space left in ${dir})`,
       {
-        fix: `free space on the filesystem of ${dir} (\`df -h ${dir}\`), or ${site.elsewhere}`,
+        fix: `free space on the filesystem of ${dir} (\`df -h ${dir}\`), or ${elsewhere}`,
         cause: error,
       },
     );
   }
   if (REFUSED.has(code)) {
-    return new EnvironmentError(
-      `cannot write ${site.what} ${site.path}: ${reason(code)} (${code})`,
-      {
-        fix: `${code === "EIO" ? `check the disk of ${dir} (\`dmesg\`)` : `make ${dir} writable`}, or ${site.elsewhere}`,
-        cause: error,
-      },
-    );
+    const check = code === "EIO" ? `check the disk of ${dir} (\`dmesg\`)` : `make ${dir} writable`;
+    return new EnvironmentError(`cannot write ${what}: ${reason(code)} (${code} in ${dir})`, {
+      fix: `${check}, or ${elsewhere}`,
+      cause: error,
+    });
   }
   return error;
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { chmod, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import type { BakedFile, Recipe } from "../appcipe/types.js";
 import { UserError } from "../util/errors.js";
@@ -63,8 +64,8 @@ export async function writeExecutable(o: WriteOptions): Promise<WrittenExecutabl
     await fh?.close().catch(() => {});
     await rm(partial, { force: true });
     throw diskError(error, {
-      path: o.out,
-      what: "the executable",
+      what: `the executable ${o.out}`,
+      dir: dirname(o.out),
       elsewhere: "build into another directory with --out DIR",
     });
   } finally {

@@ -82,7 +82,8 @@ async function fetchRest(
       throw new Transient("the registry sent another range than the one asked for");
     }
   }
-  await receive(response, cache, temp, got, resumed).catch((error: unknown) => {
+  const writeError = (e: unknown) => cache.writeError(e, blob.digest);
+  await receive(response, temp, got, resumed, writeError).catch((error: unknown) => {
     if (!(error instanceof Transient)) throw error;
     const of = blob.size === undefined ? "" : ` of ${blob.size}`;
     throw new Transient(`the connection was cut after ${got.bytes}${of} bytes (${error.message})`);
@@ -144,18 +145,18 @@ function rangeStart(response: Response): number | undefined {
 /** Writes a response body to the temporary file (appending when resumed), hashing as it goes. */
 async function receive(
   response: Response,
-  cache: BlobCache,
   temp: string,
   got: Received,
   append: boolean,
+  writeError: (error: unknown) => unknown,
 ): Promise<void> {
   const fh = await open(temp, append ? "a" : "w").catch((e: unknown) => {
-    throw cache.writeError(e, temp);
+    throw writeError(e);
   });
   try {
     for await (const chunk of readBody(response)) {
       await fh.write(chunk).catch((e: unknown) => {
-        throw cache.writeError(e, temp);
+        throw writeError(e);
       });
       got.hash.update(chunk);
       got.bytes += chunk.length;
@@ -184,7 +185,7 @@ function causeCode(error: unknown): string {
 function giveUp(client: RegistryClient, blob: BlobRequest, error: unknown, attempts: number) {
   if (!(error instanceof Transient)) return error;
   return new EnvironmentError(
-    `${client.ref.text}: cannot download blob ${blob.digest} from ${client.ref.registry}: ${error.message} (${attempts} attempts)`,
+    `${client.ref.text}: cannot download blob ${blob.digest} from ${client.ref.registry}: ${error.message}; gave up after ${attempts} attempts`,
     {
       fix: "check the network and the registry's status, then build again; blobs already downloaded are kept in the cache",
       cause: error,

@@ -118,8 +118,8 @@ async function spool(docker: Docker, id: string, ref: string, file: string): Pro
 
 function spoolSite(path: string, ref: string): WriteSite {
   return {
-    path,
-    what: `the export of ${ref}`,
+    what: `the export of ${ref} to ${path}`,
+    dir: tmpdir(),
     elsewhere: "point TMPDIR at a filesystem with room for the whole image",
   };
 }

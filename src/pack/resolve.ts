@@ -12,6 +12,8 @@ export interface ResolveOptions {
   progress?: ProgressSink;
   /** Registries (host[:port]) reached over plain http besides loopback ones. */
   insecureRegistries?: string[];
+  /** A registry download that receives nothing for this long is retried (default 60 s). */
+  idleTimeoutMs?: number;
   /** Where pulled blobs are cached (default: $XDG_CACHE_HOME/chefer/blobs). */
   cacheDir?: string;
 }

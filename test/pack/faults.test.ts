@@ -35,6 +35,8 @@ const work = mkdtempSync(join(tmpdir(), "chefer-faults-"));
 const kitDir = join(work, "kit");
 const runtime = join(kitDir, "chefer-runtime-x86_64-linux");
 const repo = `chefer-test/faults`;
+/** The image in the real registry, tagged per run so parallel runs do not meet. */
+const pushed = `${repo}:${process.pid}`;
 const tag = `chefer-test/faults:${process.pid}`;
 const proxies: CutProxy[] = [];
 /** A Dockerfile service, named so its build tag is this test's own. */
@@ -74,7 +76,7 @@ after(async () => {
 
 /** Pushes the image; skopeo compresses the layer, so the registry's blob digest is its own. */
 function pushToRegistry(): void {
-  const dest = `docker://${services.registry}/${repo}:1`;
+  const dest = `docker://${services.registry}/${pushed}`;
   sh("skopeo", ["copy", "-q", "--dest-tls-verify=false", `oci:${layoutDir}`, dest]);
   const raw = sh("skopeo", ["inspect", "--raw", "--tls-verify=false", dest]);
   pushedLayer = (JSON.parse(raw) as { layers: { digest: string }[] }).layers[0]?.digest ?? "";
@@ -135,12 +137,12 @@ async function cliBuild(
 }
 
 /** Packs a one-service recipe in process and returns the blob bytes of its one layer. */
-async function packFrom(ref: string, cacheDir: string): Promise<Buffer> {
+async function packFrom(ref: string, cacheDir: string, idleTimeoutMs?: number): Promise<Buffer> {
   const out = join(dir("packed"), `${Date.now()}`);
   const recipe = plainRecipe("demo", [plainService("web", { source: "image", ref })], {
     file: join(work, "appcipe.yml"),
   });
-  await buildExecutable({ recipe, target: "x86_64-linux", runtime, out, cacheDir });
+  await buildExecutable({ recipe, target: "x86_64-linux", runtime, out, cacheDir, idleTimeoutMs });
   const info = await readExecutable(out);
   const parts: Buffer[] = [];
   for await (const part of readBlob(info, image.diffIds[0] as string)) parts.push(part);
@@ -174,7 +176,7 @@ describe("a registry that drops the connection mid-blob", () => {
   test("resumes the blob with a Range request and packs the image", async (t) => {
     if (!need(t, "registry")) return;
     const proxy = await proxied(registryPort(), { match: blobPath, afterBytes: MIB, times: 1 });
-    const layer = await packFrom(`${proxy.address}/${repo}:1`, dir("cache-resume"));
+    const layer = await packFrom(`${proxy.address}/${pushed}`, dir("cache-resume"));
     assert.equal(proxy.cuts, 1);
     assert.deepEqual(layer, image.layers[0]);
     assert.ok(proxy.requests.some((r) => /blobs\/sha256:[^]*\r\nrange: bytes=[1-9]\d*-/i.test(r)));
@@ -182,6 +184,16 @@ describe("a registry that drops the connection mid-blob", () => {
       leftovers(dir("cache-resume")).filter((f) => f.endsWith(".partial")),
       [],
     );
+  });
+
+  test("gives up on a download that stalls and resumes it", async (t) => {
+    if (!need(t, "registry")) return;
+    const rule = { match: blobPath, afterBytes: MIB, times: 1, stall: true };
+    const proxy = await proxied(registryPort(), rule);
+    const layer = await packFrom(`${proxy.address}/${pushed}`, dir("cache-stall"), 300);
+    assert.equal(proxy.cuts, 1);
+    assert.deepEqual(layer, image.layers[0]);
+    assert.ok(proxy.requests.some((r) => /\r\nrange: bytes=[1-9]\d*-/i.test(r)));
   });
 
   test("starts the blob over when the registry ignores Range", async (t) => {
@@ -205,7 +217,7 @@ describe("a registry that drops the connection mid-blob", () => {
       afterBytes: MIB,
       times: Infinity,
     });
-    const ref = `${proxy.address}/${repo}:1`;
+    const ref = `${proxy.address}/${pushed}`;
     const [out, cache] = [dir("out-cut"), dir("cache-cut")];
     const r = await cliBuild("cut", { source: "image", ref }, out, { XDG_CACHE_HOME: cache });
     assertFailure(
@@ -228,7 +240,7 @@ describe("a registry that drops the connection mid-blob", () => {
     if (!need(t, "registry")) return;
     const rule = { match: blobPath, afterBytes: MIB, times: 1, flip: true };
     const proxy = await proxied(registryPort(), rule);
-    const ref = `${proxy.address}/${repo}:1`;
+    const ref = `${proxy.address}/${pushed}`;
     const [out, cache] = [dir("out-flip"), dir("cache-flip")];
     const r = await cliBuild("flip", { source: "image", ref }, out, { XDG_CACHE_HOME: cache });
     assert.equal(r.code, 1, r.stderr);
@@ -359,7 +371,7 @@ describe("a disk that fills up during a build", () => {
     const cache = smallDisk(t, "cache-full", "4m");
     if (!cache) return;
     const out = dir("out-cache-full");
-    const ref = `${services.registry}/${repo}:1`;
+    const ref = `${services.registry}/${pushed}`;
     const r = await cliBuild("cache-full", { source: "image", ref }, out, {
       XDG_CACHE_HOME: cache,
     });

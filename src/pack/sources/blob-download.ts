@@ -24,6 +24,21 @@ export interface BlobRequest {
 /** A failure worth another attempt: a cut connection, a short body, a 5xx answer. */
 class Transient extends Error {}
 
+/** A download that received nothing for too long: the registry hangs without closing. */
+class Stalled extends Transient {}
+
+/** Aborts a download when nothing arrives for `ms`; `poke` on every chunk received. */
+function watchdog(ms: number) {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const poke = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => controller.abort(new Stalled(`nothing arrived for ${ms} ms`)), ms);
+  };
+  poke();
+  return { signal: controller.signal, poke, stop: () => clearTimeout(timer) };
+}
+
 /** The bytes received so far, kept across attempts so a later one can resume with Range. */
 interface Received {
   bytes: number;
@@ -72,26 +87,39 @@ async function fetchRest(
   temp: string,
   got: Received,
 ): Promise<void> {
-  const response = await request(client, blob, got);
-  const resumed = got.bytes > 0 && response.status === 206 && rangeStart(response) === got.bytes;
-  if (!resumed) {
-    got.bytes = 0;
-    got.hash = createHash("sha256");
-    if (response.status === 206) {
-      await response.body?.cancel();
-      throw new Transient("the registry sent another range than the one asked for");
+  const watch = watchdog(client.idleTimeoutMs);
+  try {
+    const response = await request(client, blob, got, watch.signal);
+    const resumed = got.bytes > 0 && response.status === 206 && rangeStart(response) === got.bytes;
+    if (!resumed) {
+      got.bytes = 0;
+      got.hash = createHash("sha256");
+      if (response.status === 206) {
+        await response.body?.cancel();
+        throw new Transient("the registry sent another range than the one asked for");
+      }
     }
+    const writeError = (e: unknown) => cache.writeError(e, blob.digest);
+    await receive(response, temp, got, { append: resumed, writeError, poke: watch.poke }).catch(
+      (error: unknown) => {
+        throw error instanceof Transient ? stopped(error, got, blob) : error;
+      },
+    );
+    // Without a Content-Length, a connection closed early looks like a complete answer.
+    if (!response.headers.has("content-length") && blob.size !== undefined && got.bytes < blob.size)
+      throw new Transient(`the connection ended after ${got.bytes} of ${blob.size} bytes`);
+    verify(client, blob, got, resumed);
+  } finally {
+    watch.stop();
   }
-  const writeError = (e: unknown) => cache.writeError(e, blob.digest);
-  await receive(response, temp, got, resumed, writeError).catch((error: unknown) => {
-    if (!(error instanceof Transient)) throw error;
-    const of = blob.size === undefined ? "" : ` of ${blob.size}`;
-    throw new Transient(`the connection was cut after ${got.bytes}${of} bytes (${error.message})`);
-  });
-  // Without a Content-Length, a connection closed early looks like a complete answer.
-  if (!response.headers.has("content-length") && blob.size !== undefined && got.bytes < blob.size)
-    throw new Transient(`the connection ended after ${got.bytes} of ${blob.size} bytes`);
-  verify(client, blob, got, resumed);
+}
+
+/** Says how far a download got before it stopped. */
+function stopped(error: Transient, got: Received, blob: BlobRequest): Transient {
+  const far = `${got.bytes}${blob.size === undefined ? "" : ` of ${blob.size}`} bytes`;
+  if (error instanceof Stalled)
+    return new Stalled(`the download stalled after ${far} (${error.message})`);
+  return new Transient(`the connection was cut after ${far} (${error.message})`);
 }
 
 /** Fails unless the bytes received hash to the blob's digest. */
@@ -117,9 +145,11 @@ async function request(
   client: RegistryClient,
   blob: BlobRequest,
   got: Received,
+  signal: AbortSignal,
 ): Promise<Response> {
   const range: Record<string, string> = got.bytes > 0 ? { range: `bytes=${got.bytes}-` } : {};
-  const response = await client.get(blob.path, { ...blob.headers, ...range }).catch((error) => {
+  const headers = { ...blob.headers, ...range };
+  const response = await client.get(blob.path, headers, "GET", signal).catch((error) => {
     throw error instanceof RegistryUnreachable ? new Transient(error.message) : error;
   });
   if (response.ok && response.body) return response;
@@ -147,19 +177,19 @@ async function receive(
   response: Response,
   temp: string,
   got: Received,
-  append: boolean,
-  writeError: (error: unknown) => unknown,
+  o: { append: boolean; writeError: (error: unknown) => unknown; poke: () => void },
 ): Promise<void> {
-  const fh = await open(temp, append ? "a" : "w").catch((e: unknown) => {
-    throw writeError(e);
+  const fh = await open(temp, o.append ? "a" : "w").catch((e: unknown) => {
+    throw o.writeError(e);
   });
   try {
     for await (const chunk of readBody(response)) {
       await fh.write(chunk).catch((e: unknown) => {
-        throw writeError(e);
+        throw o.writeError(e);
       });
       got.hash.update(chunk);
       got.bytes += chunk.length;
+      o.poke();
     }
     await fh.sync();
   } finally {
@@ -172,7 +202,7 @@ async function* readBody(response: Response): AsyncGenerator<Uint8Array> {
   try {
     for await (const chunk of response.body as AsyncIterable<Uint8Array>) yield chunk;
   } catch (error) {
-    throw new Transient(causeCode(error));
+    throw error instanceof Transient ? error : new Transient(causeCode(error));
   }
 }
 

@@ -6,7 +6,11 @@ import { isLoopback, type RegistryRef } from "./reference.js";
 export interface ClientOptions {
   /** Hosts (host[:port]) reached over plain http besides loopback ones. */
   insecureRegistries?: string[];
+  /** A download that receives nothing for this long is abandoned and retried (default 60 s). */
+  idleTimeoutMs?: number;
 }
+
+const IDLE_TIMEOUT_MS = 60_000;
 
 /** The registries named in CHEFER_INSECURE_REGISTRIES (comma-separated host[:port]). */
 export function insecureFromEnv(): string[] {
@@ -29,6 +33,7 @@ export class RegistryClient {
   private credentials: Credentials | undefined | null = null;
   /** The repository's API root, http or https. */
   readonly base: string;
+  readonly idleTimeoutMs: number;
 
   constructor(
     readonly ref: RegistryRef,
@@ -38,15 +43,21 @@ export class RegistryClient {
       isLoopback(ref.apiHost) ||
       [...(options.insecureRegistries ?? []), ...insecureFromEnv()].includes(ref.registry);
     this.base = `${plain ? "http" : "https"}://${ref.apiHost}/v2/${ref.repository}`;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   }
 
   /** GETs (or HEADs) a path under the repository, authenticating when challenged. */
-  async get(path: string, headers: Record<string, string> = {}, method = "GET"): Promise<Response> {
-    let response = await this.send(path, headers, method);
+  async get(
+    path: string,
+    headers: Record<string, string> = {},
+    method = "GET",
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    let response = await this.send(path, headers, method, signal);
     if (response.status === 401) {
       await response.body?.cancel();
       await this.answerChallenge(response.headers.get("www-authenticate") ?? "");
-      response = await this.send(path, headers, method);
+      response = await this.send(path, headers, method, signal);
       if (response.status === 401 || response.status === 403) throw await this.authFailed();
     }
     return response;
@@ -56,6 +67,7 @@ export class RegistryClient {
     path: string,
     headers: Record<string, string>,
     method: string,
+    signal?: AbortSignal,
   ): Promise<Response> {
     const url = `${this.base}/${path}`;
     log.debug(`${method} ${url}`);
@@ -63,8 +75,14 @@ export class RegistryClient {
       const auth: Record<string, string> = this.authorization
         ? { authorization: this.authorization }
         : {};
-      return await fetch(url, { method, headers: { ...headers, ...auth }, redirect: "follow" });
+      return await fetch(url, {
+        method,
+        headers: { ...headers, ...auth },
+        redirect: "follow",
+        signal,
+      });
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw new RegistryUnreachable(
         `cannot reach registry ${this.ref.apiHost}: ${causeText(error)}`,
         {

@@ -13,6 +13,8 @@ export interface CutRule {
   times: number;
   /** Instead of closing the connection, flip the bits of the byte at `afterBytes` and go on. */
   flip?: boolean;
+  /** Instead of closing the connection, send nothing more and keep it open. */
+  stall?: boolean;
 }
 
 export interface CutProxy {
@@ -28,7 +30,8 @@ export interface CutProxy {
 /**
  * A byte-level proxy that forwards HTTP connections to a real server and closes a connection
  * in the middle of the responses a rule names (a registry dropping a blob download, a Docker
- * engine going away during an export), or damages one byte of them.
+ * engine going away during an export), stops sending them (a registry that hangs), or
+ * damages one byte of them.
  */
 export async function startCutProxy(
   target: Endpoint,
@@ -77,7 +80,10 @@ function relay(client: Socket, upstream: Socket, proxy: CutProxy, rule: CutRule)
       armed = false;
       if (!rule.flip) {
         client.write(chunk.subarray(0, rule.afterBytes - sent));
-        return end();
+        if (!rule.stall) return end();
+        upstream.pause();
+        upstream.removeAllListeners("data");
+        return;
       }
       const at = rule.afterBytes - sent;
       chunk[at] = (chunk[at] as number) ^ 0xff;

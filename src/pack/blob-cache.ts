@@ -5,7 +5,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { UserError } from "../util/errors.js";
+import { EnvironmentError, UserError } from "../util/errors.js";
 import { diskError } from "./disk-errors.js";
 
 /** Where pulled blobs are kept: $XDG_CACHE_HOME/chefer/blobs, else ~/.cache/chefer/blobs. */
@@ -82,10 +82,10 @@ export class BlobCache {
       );
       const got = `sha256:${hash.digest("hex")}`;
       if (got !== digest) {
-        throw new UserError(
+        throw new EnvironmentError(
           `${where}: the registry sent a blob that hashes to ${got}, not ${digest}`,
           {
-            fix: "pull again; if it persists the registry's copy is damaged",
+            fix: "build again; if it persists, the registry's copy or a proxy on the way damages it",
           },
         );
       }

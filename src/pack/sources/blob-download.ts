@@ -1,7 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { open, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { EnvironmentError, UserError } from "../../util/errors.js";
+import { EnvironmentError } from "../../util/errors.js";
 import type { BlobCache } from "../blob-cache.js";
 import { RegistryUnreachable, type RegistryClient } from "./registry-client.js";
 
@@ -19,6 +19,8 @@ export interface BlobRequest {
   headers?: Record<string, string>;
   /** Told about each failed attempt that will be retried. */
   onRetry?: (message: string) => void;
+  /** The error for a 404 answer, when the caller can say more than the status. */
+  notFound?: () => Error;
 }
 
 /** A failure worth another attempt: a cut connection, a short body, a 5xx answer. */
@@ -131,9 +133,9 @@ function verify(client: RegistryClient, blob: BlobRequest, got: Received, resume
     got.bytes = 0;
     throw new Transient(`the resumed blob hashes to ${digest}`);
   }
-  throw new UserError(
+  throw new EnvironmentError(
     `${client.ref.text}: the registry sent a blob that hashes to ${digest}, not ${blob.digest}`,
-    { fix: "pull again; if it persists the registry's copy is damaged" },
+    { fix: "build again; if it persists, the registry's copy or a proxy on the way damages it" },
   );
 }
 
@@ -154,6 +156,7 @@ async function request(
   });
   if (response.ok && response.body) return response;
   await response.body?.cancel();
+  if (response.status === 404 && blob.notFound) throw blob.notFound();
   const message = `the registry answered HTTP ${response.status}`;
   if (response.status === 416) got.bytes = 0;
   if (response.status >= 500 || [408, 416, 429].includes(response.status))

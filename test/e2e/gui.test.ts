@@ -1,6 +1,7 @@
 /**
- * GUI services through a real executable: the example's image (examples/gui/make-image.sh,
- * this machine's xmessage and wayland-info) packed by the real packer, run against a real
+ * GUI services through a real executable: the example (examples/gui: its recipe, and the image
+ * its script makes from this machine's xmessage and wayland-info) packed by the real packer
+ * in variants, run against a real
  * Xvfb that demands a cookie and a real headless weston. A window opened in the service must
  * show up on the host's display, as root and as the unprivileged test user.
  */
@@ -9,8 +10,9 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { InterfaceMode, NetworkMode } from "../../src/appcipe/types.js";
-import { buildExecutable, plainRecipe, plainService } from "../../src/pack/index.js";
+import { loadRecipe } from "../../src/appcipe/load.js";
+import type { InterfaceMode, NetworkMode, Recipe, Service } from "../../src/appcipe/types.js";
+import { buildExecutable } from "../../src/pack/index.js";
 import { repoRoot } from "../support/cli.js";
 import {
   ensureTestUser,
@@ -93,28 +95,33 @@ async function startWeston(dir: string): Promise<{ xdg: string; name: string }> 
   return { xdg, name };
 }
 
-async function buildGui(
-  dir: string,
-  image: string,
-  name: string,
-  mode: InterfaceMode,
-  network: NetworkMode,
-  user?: string,
-): Promise<string> {
-  const title = { argv: ["xmessage", "-title", `${name}-window`, "hello"] };
-  // init: xmessage as pid 1 would ignore SIGTERM and hold every stop for the grace period.
-  const service = plainService(
-    "window",
-    { source: "tar", file: image, format: "auto" },
-    {
-      interfaceMode: mode,
-      cmd: title,
-      init: true,
-      ...(user === undefined ? {} : { user }),
-    },
-  );
+/** The example's recipe (examples/gui) in dir, beside the image its script makes. */
+function loadExample(dir: string): Recipe {
+  copyFileSync(join(repoRoot, "examples/gui/appcipe.yml"), join(dir, "appcipe.yml"));
+  const script = join(repoRoot, "examples/gui/make-image.sh");
+  const made = spawnSync("bash", [script, join(dir, "images/gui.tar")]);
+  assert.equal(made.status, 0, String(made.stderr));
+  return loadRecipe(join(dir, "appcipe.yml")).recipe;
+}
+
+interface Variant {
+  mode?: InterfaceMode;
+  network: NetworkMode;
+  user?: string;
+}
+
+/** The example packed as dir/name, its window titled `<name>-window`, changed as asked. */
+async function buildGui(dir: string, example: Recipe, name: string, v: Variant): Promise<string> {
+  const [window] = example.services;
+  assert.ok(window, "examples/gui/appcipe.yml has no service");
+  const service: Service = {
+    ...window,
+    cmd: { argv: ["xmessage", "-title", `${name}-window`, "hello"] },
+    interfaceMode: v.mode ?? window.interfaceMode,
+    ...(v.user === undefined ? {} : { user: v.user }),
+  };
+  const recipe = { ...example, name, network: v.network, services: [service] };
   const out = join(dir, name);
-  const recipe = plainRecipe(name, [service], { network });
   await buildExecutable({ recipe, target: "x86_64-linux", runtime: runtimeBin, out });
   return out;
 }
@@ -145,7 +152,7 @@ function userCookies(cookies: string, home: string): string {
 
 describe("GUI services", { skip: why }, () => {
   let dir = "";
-  let image = "";
+  let example: Recipe;
   let x = { display: "", cookies: "" };
   let bridge = "";
   let shared = "";
@@ -154,13 +161,11 @@ describe("GUI services", { skip: why }, () => {
 
   before(async () => {
     dir = workDir("gui");
-    image = join(dir, "gui.tar");
-    const made = spawnSync("bash", [join(repoRoot, "examples/gui/make-image.sh"), image]);
-    assert.equal(made.status, 0, String(made.stderr));
+    example = loadExample(dir);
     x = await startXvfb(dir);
     wayland = await startWeston(dir);
-    bridge = await buildGui(dir, image, "gui-bridge", "gui", "bridge");
-    shared = await buildGui(dir, image, "gui-shared", "gui", "shared", "guest");
+    bridge = await buildGui(dir, example, "gui-bridge", { network: "bridge" });
+    shared = await buildGui(dir, example, "gui-shared", { network: "shared", user: "guest" });
   });
 
   // SIGTERM first: Xvfb removes its socket and lock file only when it exits on its own.
@@ -282,7 +287,7 @@ describe("GUI services", { skip: why }, () => {
 
   for (const mode of ["none", "terminal"] as const) {
     it(`gives a service with interface_mode ${mode} nothing of the host's display`, async () => {
-      const exe = await buildGui(dir, image, `gui-${mode}`, mode, "bridge");
+      const exe = await buildGui(dir, example, `gui-${mode}`, { mode, network: "bridge" });
       const home = makeHome(dir);
       const script =
         "ls -A /tmp/.X11-unix /run 2>&1; echo display=[$DISPLAY] xdg=[$XDG_RUNTIME_DIR]";

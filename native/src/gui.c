@@ -121,7 +121,8 @@ int gui_xauth_filter(const uint8_t *xauth, size_t len, const char *number, int l
     }
     if (!entry_matches(family, f[1], n[1], number, local))
       continue;
-    put_u16(o, &w, local ? FAMILY_WILD : family);
+    /* Keyed to the host's name, a FamilyLocal entry would never match the service's. */
+    put_u16(o, &w, family == FAMILY_LOCAL ? FAMILY_WILD : family);
     for (int i = 0; i < 4; i++) {
       put_u16(o, &w, n[i]);
       memcpy(o + w, f[i], n[i]);

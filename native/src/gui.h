@@ -40,8 +40,10 @@ void gui_own(const struct service *s, uid_t uid, gid_t gid);
 /* Returns envp with the display variables the service lacks added (a new array), or envp. */
 char **gui_env(const struct service *s, char **envp);
 
-/* The X authority entries of xauth (the file's bytes) for display number `number`, turned
- * into FamilyWild entries when local (a service's hostname is not the host's). Writes a new
+/* The X authority entries of xauth (the file's bytes) for display number `number`: for a
+ * local display only FamilyLocal and FamilyWild ones, for a TCP display every family. The
+ * FamilyLocal ones become FamilyWild (they are keyed to a hostname, and a service's is not
+ * the host's; Xlib looks a `localhost:N` display up that way too). Writes a new
  * malloc'd file into *out. Returns the entry count kept, or -1 for a malformed file with
  * *bad_at set to the byte offset of the bad entry. */
 int gui_xauth_filter(const uint8_t *xauth, size_t len, const char *number, int local, uint8_t **out,

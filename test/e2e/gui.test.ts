@@ -1,9 +1,9 @@
 /**
  * GUI services through a real executable: the example (examples/gui: its recipe, and the image
  * its script makes from this machine's xmessage and wayland-info) packed by the real packer
- * in variants, run against a real
- * Xvfb that demands a cookie and a real headless weston. A window opened in the service must
- * show up on the host's display, as root and as the unprivileged test user.
+ * in variants, run against a real Xvfb that demands a cookie and a real headless weston. A
+ * window opened in the service must show up on the host's display, as root and as the
+ * unprivileged test user.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";

@@ -59,10 +59,10 @@ describe("X authority copy", { skip }, () => {
     assert.deepEqual(r.kept, entry(WILD, "build-host", "5"));
   });
 
-  it("keeps every family unchanged for a display reached over TCP", () => {
+  it("keeps every family for a display over TCP, making only FamilyLocal ones FamilyWild", () => {
     const r = filter(file, "5", "tcp");
     assert.equal(r.stdout.trim(), "2");
-    const want = [entry(LOCAL, "build-host", "5"), entry(INTERNET, Buffer.from([10, 1, 2, 3]), "5")];
+    const want = [entry(WILD, "build-host", "5"), entry(INTERNET, Buffer.from([10, 1, 2, 3]), "5")];
     assert.deepEqual(r.kept, Buffer.concat(want));
   });
 

@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { EnvironmentError, UserError } from "../util/errors.js";
 import { diskError } from "./disk-errors.js";
+import { removeOnInterrupt } from "./interrupt.js";
 
 /** Where pulled blobs are kept: $XDG_CACHE_HOME/chefer/blobs, else ~/.cache/chefer/blobs. */
 export function defaultCacheDir(): string {
@@ -21,6 +22,8 @@ export function defaultCacheDir(): string {
  * blob's name; a copy damaged later is caught by `has`.
  */
 export class BlobCache {
+  private swept: Promise<void> | undefined;
+
   constructor(readonly dir: string = defaultCacheDir()) {}
 
   path(digest: string): string {
@@ -67,6 +70,7 @@ export class BlobCache {
     where: string,
   ): Promise<string> {
     const temp = await this.tempFile(digest);
+    const release = removeOnInterrupt(temp);
     const hash = createHash("sha256");
     const hashing = async function* (src: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
       for await (const chunk of src) {
@@ -91,13 +95,15 @@ export class BlobCache {
       }
       return await this.commit(temp, digest);
     } finally {
+      release();
       await rm(temp, { force: true });
     }
   }
 
   /**
    * A fresh temporary name beside the blob's final one, for a download in progress. Temporary
-   * names end in `.partial`: a crash leaves at most such a file, never a wrong blob.
+   * names end in `.partial`: a crash leaves at most such a file, never a wrong blob, and the
+   * first download of a later build removes those a crash left (see `sweepStale`).
    */
   async tempFile(digest: string): Promise<string> {
     const final = this.path(digest);
@@ -105,6 +111,8 @@ export class BlobCache {
     await mkdir(dir, { recursive: true }).catch((e: unknown) => {
       throw this.writeError(e, digest);
     });
+    this.swept ??= sweepStale(dir);
+    await this.swept;
     return `${final}.${process.pid}.${Date.now()}.${++sequence}.partial`;
   }
 
@@ -138,6 +146,22 @@ const intact = new Set<string>();
 async function fileKey(path: string): Promise<string | undefined> {
   const st = await stat(path).catch(() => undefined);
   return st?.isFile() ? `${path}:${st.size}:${st.mtimeMs}` : undefined;
+}
+
+/** A download that has not written for this long is dead: live ones write or time out in 60 s. */
+const STALE_MS = 60 * 60 * 1000;
+
+/**
+ * Removes `.partial` files a killed build left behind (SIGKILL, power loss). Age, not the pid
+ * in the name, says a file is abandoned: builds in other pid namespaces may share the cache.
+ */
+async function sweepStale(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => []);
+  for (const name of names.filter((n) => n.endsWith(".partial"))) {
+    const path = join(dir, name);
+    const st = await stat(path).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > STALE_MS) await rm(path, { force: true });
+  }
 }
 
 async function hashFile(path: string): Promise<string> {

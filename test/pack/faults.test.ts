@@ -16,6 +16,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -255,6 +256,24 @@ describe("a registry that drops the connection mid-blob", () => {
 });
 
 describe("a blob cache damaged on disk", () => {
+  test("removes downloads a killed build left an hour ago, and keeps recent ones", async () => {
+    const mini = await startMiniRegistry(repo, "1", [image]);
+    const cache = dir("cache-stale");
+    const partial = (n: string) => join(cache, "sha256", `${"a".repeat(64)}.1.2.${n}.partial`);
+    mkdirSync(join(cache, "sha256"));
+    writeFileSync(partial("old"), "cut");
+    writeFileSync(partial("new"), "in progress");
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    utimesSync(partial("old"), twoHoursAgo, twoHoursAgo);
+    try {
+      await packFrom(`${mini.host}/${repo}:1`, cache);
+    } finally {
+      await mini.close();
+    }
+    assert.equal(existsSync(partial("old")), false);
+    assert.equal(existsSync(partial("new")), true);
+  });
+
   test("removes the damaged copy and downloads the blob again", async (t) => {
     const mini = await startMiniRegistry(repo, "1", [image]);
     t.after(() => mini.close());

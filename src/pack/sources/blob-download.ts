@@ -3,6 +3,7 @@ import { open, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { EnvironmentError } from "../../util/errors.js";
 import type { BlobCache } from "../blob-cache.js";
+import { removeOnInterrupt } from "../interrupt.js";
 import { RegistryUnreachable, type RegistryClient } from "./registry-client.js";
 
 /** Attempts per blob, and the wait before the second one (doubled each time after). */
@@ -59,6 +60,7 @@ export async function downloadBlob(
   blob: BlobRequest,
 ): Promise<void> {
   const temp = await cache.tempFile(blob.digest);
+  const release = removeOnInterrupt(temp);
   const got: Received = { bytes: 0, hash: createHash("sha256") };
   try {
     for (let attempt = 1; ; attempt++) {
@@ -77,6 +79,7 @@ export async function downloadBlob(
       }
     }
   } finally {
+    release();
     await rm(temp, { force: true });
   }
 }

@@ -8,6 +8,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadRecipe } from "../../src/appcipe/load.js";
@@ -42,11 +43,6 @@ const ids = (): { uid: number; gid: number } => {
   return { uid: id("-u"), gid: id("-g") };
 };
 
-function freeDisplay(): number {
-  for (let n = 40 + (process.pid % 200); ; n++)
-    if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
-}
-
 /** The processes the tests started, stopped in after(), with what each wrote to stderr. */
 const started = new Map<ChildProcess, string>();
 
@@ -63,20 +59,29 @@ const asUser = (cmd: string, args: string[]): [string, string[]] => [
   ["--reuid", testUser, "--regid", testUser, "--init-groups", "--", cmd, ...args],
 ];
 
-/** Xvfb on a free display, accepting only clients with the cookie in `cookies`. */
-async function startXvfb(dir: string): Promise<{ display: string; cookies: string }> {
-  const n = freeDisplay();
-  const cookies = join(dir, "Xauthority");
-  const cookie = spawnSync("sh", ["-c", "od -An -tx1 -N16 /dev/urandom | tr -d ' \\n'"]);
-  const add = spawnSync("xauth", ["-f", cookies, "add", `:${n}`, ".", cookie.stdout.toString()]);
+function addCookie(file: string, display: string, cookie: string): void {
+  const add = spawnSync("xauth", ["-f", file, "add", display, ".", cookie]);
   assert.equal(add.status, 0, String(add.stderr));
-  const x = background("Xvfb", [`:${n}`, "-nolisten", "tcp", "-auth", cookies], {});
+}
+
+/** Xvfb on a display it picks itself, accepting only clients with the cookie in `cookies`. */
+async function startXvfb(dir: string): Promise<{ display: string; cookies: string }> {
+  const cookie = randomBytes(16).toString("hex");
+  const serverAuth = join(dir, "server-xauthority");
+  // The server takes every cookie in its file, whatever display number the entry names.
+  addCookie(serverAuth, ":0", cookie);
+  const x = background("Xvfb", ["-displayfd", "1", "-nolisten", "tcp", "-auth", serverAuth], {});
+  let number = "";
+  // -displayfd: the number is written once the server accepts connections.
+  x.stdout?.on("data", (d: Buffer) => (number += d.toString()));
   await waitFor(
-    () => existsSync(`/tmp/.X11-unix/X${n}`),
+    () => /^\d+\n/.test(number),
     10000,
     () => errText(x),
   );
-  return { display: `:${n}`, cookies };
+  const cookies = join(dir, "Xauthority");
+  addCookie(cookies, `:${number.trim()}`, cookie);
+  return { display: `:${number.trim()}`, cookies };
 }
 
 /** Headless weston as the test user, with a private runtime directory. */

@@ -36,7 +36,10 @@ function watchdog(ms: number) {
   let timer: NodeJS.Timeout | undefined;
   const poke = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(new Stalled(`nothing arrived for ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => controller.abort(new Stalled(`nothing arrived for ${ms / 1000} s`)),
+      ms,
+    );
   };
   poke();
   return { signal: controller.signal, poke, stop: () => clearTimeout(timer) };
@@ -197,7 +200,9 @@ async function receive(
       got.bytes += chunk.length;
       o.poke();
     }
-    await fh.sync();
+    await fh.sync().catch((e: unknown) => {
+      throw o.writeError(e);
+    });
   } finally {
     await fh.close();
   }

@@ -7,4 +7,19 @@
 /* Runs fn(arg) in a new session with stdio on /dev/null; returns at once. */
 void run_detached(void (*fn)(void *), void *arg);
 
+/* Starts a detached process (not our child) that runs fn(arg) once the returned pipe end is
+ * closed in this process and in every child that inherited it, however they ended: a
+ * SIGKILL included. The descriptor is close-on-exec; keep it open. Returns -1 on failure. */
+int run_when_gone(void (*fn)(void *), void *arg);
+
+/* Closes every descriptor above stdio except fd. */
+void close_all_but(int fd);
+
+/* Blocks until every copy of the pipe's write end is closed. */
+void wait_for_eof(int fd);
+
+/* SIGKILLs every other process in this process's user namespace. Each run of an app has a
+ * user namespace of its own, so this reaches the app's processes and nothing else. */
+void kill_user_namespace(void);
+
 #endif

@@ -210,6 +210,21 @@ static void clean_run_dir(void *arg) {
     close(dir);
 }
 
+/* Once the sandbox is gone, normally or by SIGKILL: a service whose parent-death signal was
+ * cleared (switching users clears it) would live on, so every process left in the app's
+ * user namespace is killed; its pid namespace goes with it. */
+static void sweep(void *arg) {
+  (void)arg;
+  kill_user_namespace();
+}
+
+/* Rootless, the run directory goes too. As root, the host side removes it: it may delete any
+ * owner's files. */
+static void sweep_and_clean(void *arg) {
+  kill_user_namespace();
+  clean_run_dir(arg);
+}
+
 static int prepare(struct launch *l) {
   const struct manifest *m = l->lc->app->manifest;
 
@@ -224,8 +239,10 @@ static int prepare(struct launch *l) {
 
 int lifecycle_run(struct lifecycle *lc) {
   struct launch l = {.lc = lc};
-  int code;
+  int code, cleaner = -1;
 
+  /* Started before any service, the sweeper outlives this process however it ends. */
+  cleaner = run_when_gone(lc->host_cleans ? sweep : sweep_and_clean, (void *)lc->run_path);
   prctl(PR_SET_CHILD_SUBREAPER, 1);
   if (prepare(&l) < 0) {
     code = error_report();
@@ -236,8 +253,7 @@ int lifecycle_run(struct lifecycle *lc) {
   network_stop(lc->net);
   while (waitpid(-1, NULL, WNOHANG) > 0)
     ;
-  /* As root, the host side removes the run directory; it may delete any owner's files. */
-  if (!lc->host_cleans)
+  if (!lc->host_cleans && cleaner < 0)
     run_detached(clean_run_dir, (void *)lc->run_path);
   supervision_free(&l.sup, lc->app->manifest->service_count);
   return code;

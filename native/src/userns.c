@@ -209,11 +209,21 @@ static int enter_as_root(sandbox_stage stage, void *ctx) {
   return 0;
 }
 
-static int child_enter(int ready, int go, struct idmap *m, sandbox_stage stage, void *ctx) {
+/* Changing the effective uid clears the parent-death signal (as root, container root is
+ * another host id), so it is set again after; a parent that died in between is caught by
+ * getppid, which then names whoever adopted us. */
+static void rearm_death_signal(pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent)
+    _exit(EXIT_ENVIRONMENT);
+}
+
+static int child_enter(int ready, int go, struct idmap *m, sandbox_stage stage, void *ctx,
+                       pid_t parent) {
   char ok = 0;
   int rc, was_root = getuid() == 0;
 
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  rearm_death_signal(parent);
   rc = getuid() == 0 ? enter_as_root(stage, ctx) : unshare(CLONE_NEWUSER | CLONE_NEWNS);
   if (rc < 0) {
     if (getuid() != 0)
@@ -228,6 +238,7 @@ static int child_enter(int ready, int go, struct idmap *m, sandbox_stage stage, 
     return fail(EXIT_ENVIRONMENT, USERNS_FIX, "write user namespace id map: refused");
   if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
     return fail_errno(EXIT_ENVIRONMENT, USERNS_FIX, "become root in the user namespace");
+  rearm_death_signal(parent);
   if (m->gid_count > 0)
     setgroups(0, NULL);
   return was_root ? 0 : private_mounts() < 0 ? -1 : stage(ctx);
@@ -256,7 +267,7 @@ static pid_t parent_map(pid_t pid, int ready, int go, struct idmap *m) {
 
 pid_t sandbox_fork(struct idmap *m, sandbox_stage stage, void *ctx) {
   int ready[2], go[2];
-  pid_t pid;
+  pid_t pid, parent = getpid();
 
   if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(go, O_CLOEXEC) < 0)
     return fail_errno(EXIT_ENVIRONMENT, NULL, "create pipe");
@@ -265,7 +276,7 @@ pid_t sandbox_fork(struct idmap *m, sandbox_stage stage, void *ctx) {
     return fail_errno(EXIT_ENVIRONMENT, NULL, "fork sandbox");
   if (pid == 0) {
     close(ready[0]), close(go[1]);
-    if (child_enter(ready[1], go[0], m, stage, ctx) < 0)
+    if (child_enter(ready[1], go[0], m, stage, ctx, parent) < 0)
       _exit(error_report());
     close(ready[1]), close(go[0]);
     return 0;

@@ -232,6 +232,16 @@ describe("GUI services", { skip: why }, () => {
     assert.match(r.stdout, /Read-only file system/);
   });
 
+  it("leaves display variables the service's environment sets alone", async () => {
+    const home = makeHome(dir);
+    const script = "echo [$DISPLAY] [$XDG_RUNTIME_DIR] [$WAYLAND_DISPLAY] [$XAUTHORITY]";
+    const env = { DISPLAY: x.display, XAUTHORITY: x.cookies };
+    const args = ["--env", "DISPLAY=chosen:3", "--env", "XDG_RUNTIME_DIR=/tmp/xdg"];
+    const r = await runApp(bridge, [...args, "--", "sh", "-c", script], { home, env });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), "[chosen:3] [/tmp/xdg] [] [/run/chefer-xdg/Xauthority]");
+  });
+
   it("starts without a cookie and warns when the X authority file is damaged", async () => {
     const home = makeHome(dir);
     const damaged = join(dir, "damaged-xauthority");
@@ -249,6 +259,26 @@ describe("GUI services", { skip: why }, () => {
     const r = await runApp(bridge, ["--", "wayland-info"], { home, env, asUser: true });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /wl_compositor/);
+  });
+
+  it("names the Wayland socket by its path beside a runtime directory the service sets", async () => {
+    const home = makeHome(dir, true);
+    const args = ["--env", "XDG_RUNTIME_DIR=/tmp", "--", "sh", "-c", "wayland-info && env"];
+    const r = await runApp(bridge, args, { home, env: waylandEnv(), asUser: true });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /wl_compositor/);
+    assert.match(r.stdout, new RegExp(`^WAYLAND_DISPLAY=/run/chefer-xdg/${wayland.name}$`, "m"));
+  });
+
+  it("warns that a service running as another user cannot use the Wayland socket", async () => {
+    const home = makeHome(dir, true);
+    const r = await runApp(shared, ["--", "wayland-info"], {
+      home,
+      env: waylandEnv(),
+      asUser: true,
+    });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /its user "guest" may not connect to the Wayland socket/);
   });
 
   it("warns that an app started as root cannot use another user's Wayland socket", async () => {

@@ -138,7 +138,7 @@ int gui_xauth_filter(const uint8_t *xauth, size_t len, const char *number, int l
 /* $XAUTHORITY, else ~/.Xauthority; read now, while the user's own files are reachable.
  * TODO(limitation): read once at start; a cookie the desktop renews later does not reach
  * running services. */
-static void probe_xauth(const char *number, int local) {
+static void read_xauth(const char *number, int local) {
   const char *env = getenv("XAUTHORITY"), *home = getenv("HOME");
   char path[4096], *text = NULL;
   size_t len = 0, bad = 0;
@@ -173,7 +173,7 @@ static const char *network_mode(const struct manifest *m) {
   return mode != NULL && mode->type == JSON_STRING ? mode->string : "bridge";
 }
 
-static void probe_x11(const struct manifest *m) {
+static void find_x11(const struct manifest *m) {
   const char *display = getenv("DISPLAY");
   char number[16], sock[64];
   struct stat st;
@@ -182,25 +182,29 @@ static void probe_x11(const struct manifest *m) {
     return;
   if (strlen(display) >= sizeof host.display ||
       parse_display(display, number, sizeof number, &host.x11_local) < 0) {
-    log_warn("DISPLAY=%s is not [host]:number[.screen]; GUI services get no X11 display", display);
+    log_warn("DISPLAY=%s is not [host]:number[.screen]; GUI services get no X11 display (fix "
+             "DISPLAY)",
+             display);
     return;
   }
   snprintf(host.display, sizeof host.display, "%s", display);
-  probe_xauth(number, host.x11_local);
+  read_xauth(number, host.x11_local);
   /* TODO(limitation): passed as it is; from a service's own network the host may not answer. */
   if (!host.x11_local && strcmp(network_mode(m), "shared") != 0)
     log_warn("DISPLAY=%s names a host over TCP, which GUI services may not reach from their own "
              "network; use a local display or `network: shared` in the recipe",
              display);
   snprintf(sock, sizeof sock, GUI_X11_DIR "/X%s", number);
-  /* An abstract socket lives in the host's network namespace only; services need the file. */
-  if (host.x11_local && (stat(sock, &st) < 0 || !S_ISSOCK(st.st_mode)))
+  /* An abstract socket lives in the host's network namespace only; other services need the
+   * file (shared mode reaches the abstract one too). */
+  if (host.x11_local && strcmp(network_mode(m), "shared") != 0 &&
+      (stat(sock, &st) < 0 || !S_ISSOCK(st.st_mode)))
     log_warn("DISPLAY=%s has no socket %s; GUI services may not reach the X server (start it "
              "without -nolisten unix)",
              display, sock);
 }
 
-static void probe_wayland(void) {
+static void find_wayland(void) {
   const char *name = getenv("WAYLAND_DISPLAY"), *dir = getenv("XDG_RUNTIME_DIR"), *base;
   struct stat st;
 
@@ -257,8 +261,8 @@ void gui_host_prepare(const struct manifest *m) {
   if (i == m->service_count)
     return;
   host.prepared = 1;
-  probe_x11(m);
-  probe_wayland();
+  find_x11(m);
+  find_wayland();
   for (; i < m->service_count; i++) {
     if (!gui_wanted(&m->services[i]))
       continue;

@@ -1,4 +1,5 @@
 #include "exec.h"
+#include "confine.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -272,7 +273,7 @@ void exec_command(const struct service *s, char *const *argv, char *const *extra
   if (argv == NULL || envp == NULL || argv[0] == NULL)
     fail(EXIT_START, NULL, "start service %s: no command to run", s->name), _exit(error_report());
   gui_own(s, id.uid, id.gid);
-  if (switch_user(s, &id) < 0)
+  if (confine_apply(s) < 0 || switch_user(s, &id) < 0)
     _exit(error_report());
   /* No host descriptor may leak into the service (CVE-2024-21626 came from one). Marked
    * close-on-exec rather than closed, so a failed exec can still report on the events fd;

@@ -383,6 +383,20 @@ static int load_argv_env(const struct json *j, struct service *s) {
              : 0;
 }
 
+/* The capability list (names the runtime maps when it applies them) and the seccomp mode. */
+static int load_confinement(const struct json *j, struct service *s) {
+  const char *seccomp;
+
+  s->caps_given = json_get(j, "capabilities") != NULL;
+  if (get_strings(j, "capabilities", &s->caps, &s->cap_count) < 0 ||
+      get_string(j, "seccomp", 1, &seccomp) < 0)
+    return -1;
+  if (seccomp != NULL && strcmp(seccomp, "default") != 0 && strcmp(seccomp, "unconfined") != 0)
+    return bad("seccomp must be \"default\" or \"unconfined\"");
+  s->seccomp_unconfined = seccomp != NULL && strcmp(seccomp, "unconfined") == 0;
+  return 0;
+}
+
 static int load_scalars(const struct json *j, struct service *s) {
   const struct json *grace = json_get(j, "stop_grace_period_ms");
 
@@ -413,7 +427,8 @@ static int load_service(const struct json *j, struct service *s, const struct ma
   if (j->type != JSON_OBJECT)
     return at("%s[%zu]", "services", i), bad("must be an object");
   at("%s[%zu]", "services", i);
-  if (load_scalars(j, s) < 0 || load_layers(j, s, m) < 0 || load_argv_env(j, s) < 0)
+  if (load_scalars(j, s) < 0 || load_layers(j, s, m) < 0 || load_argv_env(j, s) < 0 ||
+      load_confinement(j, s) < 0)
     return -1;
   if (s->entrypoint_count + s->cmd_count == 0)
     return bad("has neither entrypoint nor cmd");
@@ -507,6 +522,7 @@ static void free_service(struct service *s) {
   free(s->health.test);
   free(s->extra_host_names);
   free(s->extra_host_ips);
+  free(s->caps);
 }
 
 void manifest_free(struct manifest *m) {

@@ -84,6 +84,10 @@ struct service {
   size_t extra_host_count;
   const char **extra_host_names;
   const char **extra_host_ips;
+  int caps_given; /* 0: Docker's default capability set */
+  const char **caps;
+  size_t cap_count;
+  int seccomp_unconfined;
 };
 
 struct manifest {

@@ -3,6 +3,8 @@ import { child, entries, fail, isStr, type Ctx, type Obj } from "./context.js";
 import type { Segment } from "./source.js";
 import { checkEnvKey, checkHostname, containerPath } from "./names.js";
 import { scalarText } from "./scalar-text.js";
+import { CAPABILITIES, canonicalCapability } from "./capabilities.js";
+import { closest } from "./did-you-mean.js";
 import { normalizeImage } from "./image.js";
 import { normalizeMounts } from "./mounts.js";
 import { normalizeFiles } from "./files.js";
@@ -44,6 +46,7 @@ export function normalizeService(
     ...lifecycleFields(ctx, svc, at),
     init: svc.init === true,
     gpu: normalizeGpu(ctx, svc.gpu, at("gpu")),
+    ...confinementFields(ctx, svc, at),
   };
 }
 
@@ -158,4 +161,34 @@ function normalizeGpu(ctx: Ctx, value: unknown, path: Segment[]): boolean | numb
       fix: "write `gpu: false` for no GPU, `gpu: true` for all, or list indexes: [0, 1]",
     });
   return [...new Set(ids)];
+}
+
+/** Capabilities and the seccomp filter: absent when the defaults apply. */
+function confinementFields(ctx: Ctx, svc: Obj, at: At) {
+  return {
+    ...optional("capAdd", normalizeCapabilities(ctx, svc.cap_add, at("cap_add"))),
+    ...optional("capDrop", normalizeCapabilities(ctx, svc.cap_drop, at("cap_drop"))),
+    ...optional("privileged", svc.privileged === true ? true : undefined),
+    ...optional("seccomp", svc.seccomp === "unconfined" ? ("unconfined" as const) : undefined),
+  };
+}
+
+function normalizeCapabilities(ctx: Ctx, value: unknown, path: Segment[]): string[] | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const out: string[] = [];
+  value.filter(isStr).forEach((name, i) => {
+    const canonical = canonicalCapability(name);
+    if (canonical) {
+      if (!out.includes(canonical)) out.push(canonical);
+      return;
+    }
+    const near = closest(`CAP_${name.toUpperCase().replace(/^CAP_/, "")}`, CAPABILITIES);
+    fail(ctx, {
+      code: "recipe/unknown-capability",
+      path: child(path, i),
+      message: `\`${name}\` is not a Linux capability`,
+      fix: near ? `did you mean ${near.slice(4)}?` : "write a name such as NET_ADMIN, or ALL",
+    });
+  });
+  return out;
 }

@@ -139,6 +139,14 @@ export interface Service {
   extraHosts: ExtraHost[];
   init: boolean;
   gpu: boolean | number[];
+  /** Capabilities added to Docker's default set, canonical (`CAP_NET_ADMIN`) or `ALL`. */
+  capAdd?: string[];
+  /** Capabilities removed from it, canonical or `ALL`. */
+  capDrop?: string[];
+  /** Every capability inside the app's user namespace, and no seccomp filter. */
+  privileged?: boolean;
+  /** `unconfined`: no seccomp filter; absent: the default filter. */
+  seccomp?: "unconfined";
 }
 
 export interface NamedVolume {

@@ -36,7 +36,16 @@ export function renderService(s: Service, baseDir: string): Node {
   Object.assign(out, renderNaming(s));
   if (s.init) out.init = true;
   if (s.gpu !== false) out.gpu = s.gpu === true ? true : flowSeq(s.gpu);
+  if (s.capAdd?.length) out.cap_add = flowSeq(s.capAdd.map(shortCapability));
+  if (s.capDrop?.length) out.cap_drop = flowSeq(s.capDrop.map(shortCapability));
+  if (s.privileged) out.privileged = true;
+  if (s.seccomp) out.seccomp = s.seccomp;
   return out;
+}
+
+/** `CAP_NET_ADMIN` as written in Compose files: `NET_ADMIN`. */
+function shortCapability(name: string): string {
+  return name.replace(/^CAP_/, "");
 }
 
 function renderScalar(value: string | number): unknown {

@@ -1,3 +1,4 @@
+import { effectiveCapabilities } from "../appcipe/capabilities.js";
 import type { Command, Healthcheck, Mount, Recipe, Service } from "../appcipe/types.js";
 import type { WrittenBlob } from "./blob-writer.js";
 import type { ImageRunConfig, ResolvedImage } from "./image.js";
@@ -74,6 +75,9 @@ export interface ManifestService {
   aliases: string[];
   extra_hosts: { host: string; ip: string }[];
   init: boolean;
+  /** The service's capabilities, canonical names in kernel order. */
+  capabilities: string[];
+  seccomp: "default" | "unconfined";
   gpu: boolean | number[];
 }
 
@@ -183,6 +187,8 @@ export function resolveService(
     extra_hosts: service.extraHosts.map((h) => ({ host: h.host, ip: h.ip })),
     init: service.init,
     gpu: Array.isArray(service.gpu) ? [...service.gpu] : service.gpu,
+    capabilities: effectiveCapabilities(service),
+    seccomp: service.privileged || service.seccomp === "unconfined" ? "unconfined" : "default",
   };
 }
 

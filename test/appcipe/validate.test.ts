@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { renderRecipe } from "../../src/appcipe/write.js";
+import type { Recipe } from "../../src/appcipe/types.js";
 import { at, parse, theError } from "./support.js";
 
 const head = `version: "0.1"\nname: demo\n`;
@@ -293,4 +295,26 @@ test("mounts a container path once per service", () => {
     `${head}services:\n  a:\n    image: redis:7.2\n    persist_path: /data\n    tmpfs: ["/data"]\n`,
   );
   assert.equal(theError(r, "recipe/duplicate-mount").path, "services.a.tmpfs[0]");
+});
+
+test("reads capabilities in any spelling, privileged and seccomp; names an unknown capability", () => {
+  const r = parse(
+    `${head}services:\n  web:\n    image: redis:7.2\n    cap_add: [net_admin, CAP_SYS_TIME]\n    cap_drop: [ALL]\n    seccomp: unconfined\n  db:\n    image: redis:7.2\n    privileged: true\n    cap_add: [NET_ADMN]\n`,
+  );
+  const p = theError(r, "recipe/unknown-capability");
+  assert.equal(at(p), "12:15");
+  assert.equal(p.path, "services.db.cap_add[0]");
+  assert.match(p.fix ?? "", /did you mean NET_ADMIN\?/);
+});
+
+test("keeps capabilities, privileged and seccomp through a write and a load", () => {
+  const text = `${head}services:\n  web:\n    image: redis:7.2\n    cap_add: [net_admin]\n    cap_drop: [MKNOD]\n    privileged: true\n    seccomp: unconfined\n`;
+  const r = parse(text);
+  const web = r.recipe?.services[0];
+  assert.deepEqual(web?.capAdd, ["CAP_NET_ADMIN"]);
+  assert.deepEqual(web?.capDrop, ["CAP_MKNOD"]);
+  assert.equal(web?.privileged, true);
+  assert.equal(web?.seccomp, "unconfined");
+  const again = parse(renderRecipe(r.recipe as Recipe)).recipe?.services[0];
+  assert.deepEqual(again, web);
 });

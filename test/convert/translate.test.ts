@@ -411,7 +411,7 @@ test("keys the runtime cannot honour are warned about where they were written; x
   const dir = project(
     t,
     compose(
-      "  a:\n    image: a:1\n    cap_add: [NET_ADMIN]\n    x-note: hi\n    deploy:\n      resources:\n        limits: {memory: 1g}\n    labels: {a: b}\n",
+      "  a:\n    image: a:1\n    sysctls: {net.core.somaxconn: 1024}\n    x-note: hi\n    deploy:\n      resources:\n        limits: {memory: 1g}\n    labels: {a: b}\n",
     ),
   );
   const r = convertIn(dir);
@@ -419,10 +419,38 @@ test("keys the runtime cannot honour are warned about where they were written; x
     .filter((d) => d.code === "compose/ignored-key")
     .map((d) => `${d.path}@${d.location?.line}:${d.location?.col}`);
   assert.deepEqual(ignored, [
-    "services.a.cap_add@4:5",
+    "services.a.sysctls@4:5",
     "services.a.deploy.resources.limits@8:9",
     "services.a.labels@9:5",
   ]);
+});
+
+test("capabilities, privileged and seccomp=unconfined carry over; other security options are warned about", (t) => {
+  const dir = project(
+    t,
+    compose(
+      [
+        "  a:",
+        "    image: a:1",
+        "    cap_add: [net_admin, CAP_SYS_TIME, NET_ADMIN, NOT_A_CAP]",
+        "    cap_drop: [ALL]",
+        "    security_opt: [seccomp=unconfined, apparmor=unconfined]",
+        "  b: {image: b:1, privileged: true}",
+        "",
+      ].join("\n"),
+    ),
+  );
+  const r = convertIn(dir);
+  const [a, b] = r.recipe?.services ?? [];
+  assert.deepEqual(a?.capAdd, ["CAP_NET_ADMIN", "CAP_SYS_TIME"]);
+  assert.deepEqual(a?.capDrop, ["ALL"]);
+  assert.equal(a?.seccomp, "unconfined");
+  assert.equal(b?.privileged, true);
+  const at = (code: string) =>
+    r.diagnostics.filter((d) => d.code === code).map((d) => `${d.path}@${d.location?.line}`);
+  assert.deepEqual(at("compose/unknown-capability"), ["services.a.cap_add[3]@4"]);
+  assert.deepEqual(at("compose/security-opt"), ["services.a.security_opt[1]@6"]);
+  assert.deepEqual(at("compose/privileged"), ["services.b.privileged@7"]);
 });
 
 test("nothing is warned about for keys only normalization would add", (t) => {

@@ -92,3 +92,25 @@ test("a service takes workdir, user and stop signal from the image unless the re
     ["/", "", "SIGTERM", 10000],
   );
 });
+
+test("capabilities follow Docker's rules and privileged turns the seccomp filter off", () => {
+  const img: ResolvedImage = { origin: "x", platform: "linux/amd64", config: {}, layers: [] };
+  const caps = (over: Parameters<typeof plainService>[2]) => {
+    const s = resolveService(plainService("s", { source: "docker", ref: "x:1" }, over), img, []);
+    return [s.capabilities.join(" "), s.seccomp];
+  };
+  const docker =
+    "CAP_CHOWN CAP_DAC_OVERRIDE CAP_FOWNER CAP_FSETID CAP_KILL CAP_SETGID CAP_SETUID CAP_SETPCAP " +
+    "CAP_NET_BIND_SERVICE CAP_NET_RAW CAP_SYS_CHROOT CAP_MKNOD CAP_AUDIT_WRITE CAP_SETFCAP";
+  assert.deepEqual(caps({}), [docker, "default"]);
+  assert.deepEqual(caps({ capAdd: ["CAP_NET_ADMIN"], capDrop: ["CAP_NET_ADMIN", "CAP_KILL"] }), [
+    docker.replace(" CAP_KILL", "").replace("CAP_NET_RAW", "CAP_NET_ADMIN CAP_NET_RAW"),
+    "default",
+  ]);
+  assert.deepEqual(caps({ capDrop: ["ALL"], capAdd: ["CAP_CHOWN"] }), ["CAP_CHOWN", "default"]);
+  const all = caps({ capAdd: ["ALL"], capDrop: ["CAP_SYS_ADMIN"] })[0] ?? "";
+  assert.ok(all.includes("CAP_BPF") && !all.includes("CAP_SYS_ADMIN"), all);
+  assert.deepEqual(caps({ privileged: true, capDrop: ["CAP_SYS_ADMIN"] })[1], "unconfined");
+  assert.ok(caps({ privileged: true })[0]?.includes("CAP_SYS_ADMIN"));
+  assert.deepEqual(caps({ seccomp: "unconfined" }), [docker, "unconfined"]);
+});

@@ -11,6 +11,7 @@ import { translateLifecycle } from "./lifecycle.js";
 import { translateNetworkNames } from "./network.js";
 import { translatePorts } from "./ports.js";
 import { translateProcess } from "./process.js";
+import { translateSecurity } from "./security.js";
 import { translateVolumes } from "./volumes.js";
 
 /** Translates a service; undefined when its image cannot be determined (errors reported). */
@@ -34,6 +35,7 @@ export function translateService(
     ...translateLifecycle(ctx),
     ...translateNetworkNames(ctx),
     gpu: translateGpu(ctx),
+    ...translateSecurity(ctx),
   };
   const health = translateHealthcheck(ctx);
   if (health !== undefined) service.healthcheck = health;

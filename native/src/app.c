@@ -136,6 +136,7 @@ static int host_prepare(struct run *r) {
   const struct app *a = r->app;
 
   if (cache_path(cache, sizeof cache) < 0 || cache_open(cache, &r->cache) < 0 ||
+      cache_check_room(&r->cache) < 0 ||
       data_path(a->opts->data_dir, a->manifest->data_dir, a->manifest->app_name, r->data,
                 sizeof r->data) < 0)
     return -1;

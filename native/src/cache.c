@@ -22,7 +22,12 @@
 #include "tar.h"
 
 #define CACHE_FIX "remove the cache directory named above (or run with --no-cache)"
+#define SPACE_FIX                                                                                  \
+  "free space on that disk, or set XDG_CACHE_HOME to a directory on a disk with room"
 #define MAX_DEPTH 512
+/* What a run writes in the cache before its services do (/etc/hosts, resolv.conf, baked
+ * files): with less free, it would fail half-way with a message about one of those files. */
+#define RUN_ROOM (1u << 20)
 
 struct record {
   uint64_t ino, ctime_s, ctime_ns, size;
@@ -38,6 +43,7 @@ static int open_sub(int dirfd, const char *name) {
 }
 
 int cache_open(const char *path, struct cache *c) {
+  snprintf(c->path, sizeof c->path, "%s", path);
   if (make_dirs(path, 0700) < 0)
     return fail_errno(EXIT_ENVIRONMENT, "set XDG_CACHE_HOME to a writable directory",
                       "create cache %s", path);
@@ -50,6 +56,16 @@ int cache_open(const char *path, struct cache *c) {
   if (c->layers < 0 || c->run < 0)
     return fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "open cache %s", path);
   return 0;
+}
+
+int cache_check_room(const struct cache *c) {
+  struct statvfs vfs;
+
+  if (fstatvfs(c->dir, &vfs) < 0 || (uint64_t)vfs.f_bavail * vfs.f_frsize >= RUN_ROOM)
+    return 0;
+  return fail(EXIT_ENVIRONMENT, SPACE_FIX,
+              "prepare the run directory in cache %s: the disk is full (ENOSPC, %llu KiB free)",
+              c->path, (unsigned long long)(((uint64_t)vfs.f_bavail * vfs.f_frsize) >> 10));
 }
 
 /* The pid in "<app>-<pid>-<8 hex digits>", or 0 when the name is not a run directory's. */
@@ -270,21 +286,42 @@ static int entry_intact(int layers, const char *name) {
   return ok;
 }
 
+/* The tar extractor as the blob's sink; it keeps the errno of a failed write, so that a full
+ * disk can be told apart from a hostile layer. */
+struct feeding {
+  struct tar_extract *tar;
+  int err;
+};
+
 static int feed(void *ctx, const uint8_t *data, size_t len) {
-  return tar_feed(ctx, data, len);
+  struct feeding *f = ctx;
+
+  if (tar_feed(f->tar, data, len) == 0)
+    return 0;
+  f->err = errno;
+  return -1;
 }
 
-static int check_space(int dirfd, const struct blob *layer) {
+static int check_space(const struct cache *c, int dirfd, const struct blob *layer) {
   struct statvfs vfs;
 
   if (fstatvfs(dirfd, &vfs) < 0)
     return 0;
   if ((uint64_t)vfs.f_bavail * vfs.f_frsize >= layer->usize)
     return 0;
-  return fail(EXIT_ENVIRONMENT, "free some disk space, or set XDG_CACHE_HOME to a larger disk",
-              "extract layer %.12s: needs %llu MB, only %llu MB free", layer->hex,
-              (unsigned long long)(layer->usize >> 20),
+  return fail(EXIT_ENVIRONMENT, SPACE_FIX,
+              "extract layer %.12s into cache %s: needs %llu MB, only %llu MB free", layer->hex,
+              c->path, (unsigned long long)(layer->usize >> 20),
               (unsigned long long)(((uint64_t)vfs.f_bavail * vfs.f_frsize) >> 20));
+}
+
+/* The free-space check counts the layer's bytes; a file system may need more (a page per
+ * small file on tmpfs, a block per file on ext4), so a full disk can still stop extraction. */
+static int out_of_space(const struct cache *c, const struct blob *layer, int err) {
+  errno = err;
+  return fail_errno(EXIT_ENVIRONMENT, SPACE_FIX,
+                    "extract layer %.12s into cache %s: the disk is full (%s)", layer->hex, c->path,
+                    err == EDQUOT ? "EDQUOT" : "ENOSPC");
 }
 
 static void warn_lost_owners(const struct cache *c, const struct tar_extract *t,
@@ -300,33 +337,45 @@ static void warn_lost_owners(const struct cache *c, const struct tar_extract *t,
            layer->hex, (unsigned long long)st.lost_owners, c->single ? c->single : "no range");
 }
 
-/* Extracts layer into dirfd/<name>/root and writes dirfd/<name>/index. */
-static int extract_into(struct cache *c, const struct blob *layer, int dirfd, const char *name) {
+/* Extracts layer into dirfd/<name>/root and writes dirfd/<name>/index; *err is the errno of
+ * a failed write, or 0. */
+static int extract_files(struct cache *c, const struct blob *layer, int dirfd, const char *name,
+                         int *err) {
   char sub[300];
-  struct tar_extract *t;
+  struct feeding f = {0};
   uint8_t *index = NULL;
   size_t len = 0;
   int root, rc;
 
   snprintf(sub, sizeof sub, "%s/root", name);
   if (mkdirat(dirfd, name, 0700) < 0 || mkdirat(dirfd, sub, 0755) < 0)
-    return fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "create layer directory %s", name);
+    return *err = errno, fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "create layer directory %s", name);
   root = openat(dirfd, sub, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  t = root < 0 ? NULL : tar_begin(root, layer->hex + 0);
-  if (t == NULL)
+  f.tar = root < 0 ? NULL : tar_begin(root, layer->hex + 0);
+  if (f.tar == NULL)
     return fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "open layer directory %s", name);
-  rc = blob_read(c->exe, c->payload_offset, layer, feed, t);
-  rc = rc < 0 ? rc : tar_finish(t);
-  warn_lost_owners(c, t, layer);
-  tar_free(t);
+  rc = blob_read(c->exe, c->payload_offset, layer, feed, &f);
+  *err = f.err;
+  rc = rc < 0 ? rc : tar_finish(f.tar);
+  warn_lost_owners(c, f.tar, layer);
+  tar_free(f.tar);
   if (rc == 0 && index_build(root, &index, &len) < 0)
     rc = fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "index layer %.12s", layer->hex);
   snprintf(sub, sizeof sub, "%s/index", name);
   if (rc == 0 && write_file_atomic(dirfd, sub, index, len, 0600) < 0)
+    *err = errno,
     rc = fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "write index of layer %.12s", layer->hex);
   free(index);
   close(root);
   return rc;
+}
+
+static int extract_into(struct cache *c, const struct blob *layer, int dirfd, const char *name) {
+  int err = 0;
+
+  if (extract_files(c, layer, dirfd, name, &err) == 0)
+    return 0;
+  return err == ENOSPC || err == EDQUOT ? out_of_space(c, layer, err) : -1;
 }
 
 static void temp_name(char *out, size_t size, const char *prefix, const char *name) {
@@ -362,7 +411,7 @@ static int replace_entry(struct cache *c, const struct blob *layer, const char *
 
   remove_leftovers(c->layers, name);
   temp_name(tmp, sizeof tmp, ".tmp-", name);
-  if (check_space(c->layers, layer) < 0)
+  if (check_space(c, c->layers, layer) < 0)
     return -1;
   log_info("extracting layers %zu/%zu", c->step, c->steps);
   event_progress("extract", c->step - 1, c->steps, "extracting layers");
@@ -404,7 +453,7 @@ int cache_layer(struct cache *c, const struct blob *layer, int scratch, char *na
   if (c->no_cache) {
     snprintf(name, size, "%s", layer->hex);
     log_debug("extracting layers %zu/%zu", c->step, c->steps);
-    return check_space(scratch, layer) < 0 ? -1 : extract_into(c, layer, scratch, name);
+    return check_space(c, scratch, layer) < 0 ? -1 : extract_into(c, layer, scratch, name);
   }
   snprintf(name, size, "%s-%s", layer->hex, c->mapkey);
   snprintf(lock, sizeof lock, "%s.lock", name);

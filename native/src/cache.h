@@ -19,9 +19,10 @@
 #include "manifest.h"
 
 struct cache {
-  int dir;    /* <cache>, O_PATH */
-  int layers; /* <cache>/layers, O_PATH */
-  int run;    /* <cache>/run, O_PATH */
+  char path[4096]; /* <cache>, for messages */
+  int dir;         /* <cache>, O_PATH */
+  int layers;      /* <cache>/layers, O_PATH */
+  int run;         /* <cache>/run, O_PATH */
   const char *mapkey;
   int no_cache; /* --no-cache: extract into the run directory, never reuse or keep */
   int exe;      /* the executable, for re-extraction */
@@ -33,6 +34,9 @@ struct cache {
 
 /* Opens or creates <path> and its layers/ and run/ subdirectories with mode 0700. */
 int cache_open(const char *path, struct cache *c);
+/* Fails with a message naming the cache and the fix when its disk has no room left for a
+ * run's own files. */
+int cache_check_room(const struct cache *c);
 /* Opens the same directories again relative to the working directory (the cache), so the
  * descriptors belong to the caller's mount namespace. */
 int cache_reopen(struct cache *c);

@@ -5,11 +5,11 @@
  * the app is left, no data written before the fault is lost, and nothing half done is ever
  * taken for complete by the next run.
  */
-import { describe, it, before } from "node:test";
+import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
@@ -239,5 +239,102 @@ describe("a runtime killed during its first extraction", { skip: skipReason() },
       entries(layers).filter((n) => n.startsWith(".")),
       [],
     );
+  });
+});
+
+/** Mounts a tmpfs of the given size on a new directory under dir; returns its path. */
+function smallDisk(dir: string, name: string, size: string): string {
+  const path = join(dir, name);
+  mkdirSync(path);
+  const r = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${size},mode=0755`, "tmpfs", path]);
+  assert.equal(r.status, 0, `mount a tmpfs on ${path}: ${String(r.stderr)}`);
+  after(() => void spawnSync("umount", ["-l", path]));
+  return path;
+}
+
+/** A layer of n one-byte files: about 1 KiB each in the tar, a 4 KiB page each on tmpfs, so
+ * it passes the free-space check and still fills the disk. */
+function smallFilesLayer(n: number): Promise<Buffer> {
+  const files = Array.from({ length: n }, (_, i) => ({ name: `many/f${i}`, content: "x" }));
+  return makeLayer([{ name: "many/" }, ...files]);
+}
+
+describe("a cache directory that runs out of space", { skip: isRoot ? skipReason() : "mounting a tmpfs needs root" }, () => {
+  let dir = "";
+  let exe = "";
+  let writer = "";
+  let manyHex = "";
+
+  before(async () => {
+    dir = workDir("faults-space");
+    const many = await smallFilesLayer(3000);
+    manyHex = digestOf(many);
+    exe = await buildApp(dir, "full", [
+      {
+        name: "main",
+        layers: [await busyboxLayer(), many],
+        config: { Cmd: ["/bin/sh", "-c", "ls /many | wc -l"] },
+      },
+    ]);
+    const write = "echo data > /data/file || exit 3";
+    writer = await buildApp(
+      dir,
+      "volume",
+      [
+        {
+          name: "main",
+          layers: [await busyboxLayer()],
+          config: { Cmd: ["/bin/sh", "-c", write] },
+          over: { mounts: [volumeMount("data", "/data")] },
+        },
+      ],
+      ["data"],
+    );
+  });
+
+  it("says the disk is full, names the cache and the fix, keeps no entry, and runs once there is room", async () => {
+    const home = makeHome(dir);
+    const cacheHome = smallDisk(dir, "cache", "8m");
+    const env = { XDG_CACHE_HOME: cacheHome };
+    const full = await runApp(exe, [], { home, env });
+    assert.equal(full.code, 4, full.stderr);
+    assert.match(full.stderr, /error: extract layer \w+ into cache \S+ the disk is full \(ENOSPC\)/);
+    assert.ok(full.stderr.includes(join(cacheHome, "chefer")), full.stderr);
+    assert.match(full.stderr, /fix: free space on that disk, or set XDG_CACHE_HOME/);
+    const cache = join(cacheHome, "chefer");
+    assert.equal(completeEntries(cache).some((n) => n.startsWith(manyHex)), false);
+    assert.deepEqual(entries(join(cache, "layers")).filter((n) => n.startsWith(".")), []);
+
+    spawnSync("mount", ["-o", "remount,size=64m", cacheHome]);
+    const roomy = await runApp(exe, [], { home, env });
+    assert.equal(roomy.code, 0, roomy.stderr);
+    assert.equal(roomy.stdout.trim(), "3000");
+  });
+
+  it("refuses to start on a full disk with a warm cache, naming the cache, and starts once space is freed", async () => {
+    const home = makeHome(dir);
+    const cacheHome = smallDisk(dir, "warm", "24m");
+    const env = { XDG_CACHE_HOME: cacheHome };
+    assert.equal((await runApp(exe, [], { home, env })).code, 0);
+    const fill = join(cacheHome, "fill");
+    spawnSync("dd", ["if=/dev/zero", `of=${fill}`, "bs=64k"]);
+    const full = await runApp(exe, [], { home, env });
+    assert.equal(full.code, 4, full.stderr);
+    assert.match(full.stderr, /error: prepare the run directory in cache \S+ the disk is full \(ENOSPC/);
+    assert.match(full.stderr, /fix: free space on that disk, or set XDG_CACHE_HOME/);
+    rmSync(fill);
+    const freed = await runApp(exe, [], { home, env });
+    assert.equal(freed.code, 0, freed.stderr);
+    assert.equal(freed.stdout.trim(), "3000");
+  });
+
+  it("starts with a full data directory and leaves the failed write to the service", async () => {
+    // The runtime only creates directories there, which a full file system still allows;
+    // the service meets ENOSPC on its own write, as in a Docker volume on a full disk.
+    const data = smallDisk(dir, "data", "1m");
+    spawnSync("dd", ["if=/dev/zero", `of=${join(data, "fill")}`, "bs=64k"]);
+    const r = await runApp(writer, ["--data-dir", data], { home: makeHome(dir) });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /No space left on device/);
   });
 });

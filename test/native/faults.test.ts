@@ -242,6 +242,33 @@ describe("a runtime killed during its first extraction", { skip: skipReason() },
   });
 });
 
+describe("two copies started at once on a cold cache", { skip: skipReason() }, () => {
+  it("extracts the big layer once while the other copy waits, and both run", async () => {
+    const dir = workDir("faults-twice");
+    const big = await bigLayer(4);
+    const bigHex = digestOf(big);
+    const exe = await buildApp(dir, "twice", [
+      {
+        name: "main",
+        layers: [await busyboxLayer(), big],
+        config: { Cmd: ["/bin/sh", "-c", "cat /big/* | wc -c"] },
+      },
+    ]);
+    const home = makeHome(dir);
+    const env = { CHEFER_LOG: "debug" };
+    const [a, b] = await Promise.all([runApp(exe, [], { home, env }), runApp(exe, [], { home, env })]);
+    for (const r of [a, b]) {
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), String(4 * (16 << 20)));
+    }
+    const extractedBig = (r: RunResult) => /extracting layers 2\/2/.test(r.stderr);
+    assert.equal([a, b].filter(extractedBig).length, 1, "the big layer is extracted once");
+    const cache = join(home, ".cache/chefer");
+    assert.equal(completeEntries(cache).filter((n) => n.startsWith(bigHex)).length, 1);
+    assert.deepEqual(entries(join(cache, "layers")).filter((n) => n.startsWith(".")), []);
+  });
+});
+
 /** Mounts a tmpfs of the given size on a new directory under dir; returns its path. */
 function smallDisk(dir: string, name: string, size: string): string {
   const path = join(dir, name);

@@ -16,7 +16,7 @@ import {
 } from "node:fs";
 import { mkdirSync } from "node:fs";
 import { release as osRelease, tmpdir, userInfo } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import Docker from "dockerode";
 import { findRuntime, hostTarget, TARGETS, type Target } from "./kit.js";
 
@@ -293,17 +293,80 @@ export async function checkDocker(o: DoctorOptions = {}): Promise<CheckResult> {
 export function checkDisplay(o: DoctorOptions = {}): CheckResult {
   const ctx = context(o);
   const name = "display";
-  const wayland = ctx.env.WAYLAND_DISPLAY;
-  const runtimeDir = ctx.env.XDG_RUNTIME_DIR;
-  if (wayland && runtimeDir && existsSync(join(runtimeDir, wayland)))
-    return pass(name, `Wayland ${wayland}`);
-  const x11 = /^:(\d+)/.exec(ctx.env.DISPLAY ?? "");
-  if (x11 && existsSync(`/tmp/.X11-unix/X${x11[1]}`)) return pass(name, `X11 ${ctx.env.DISPLAY}`);
+  const wayland = waylandSocket(ctx.env);
+  // As root, container root is not the desktop user, so the socket is not passed on.
+  if (wayland && ctx.uid !== 0) return pass(name, `Wayland ${wayland}`);
+  const x11 = checkX11(ctx.env);
+  if (x11) return { ...x11, check: name };
+  const why = wayland
+    ? `Wayland ${wayland} cannot reach the services of an app started as root, and there is no X11 display`
+    : "no X11 or Wayland display; only GUI apps need one";
   return warn(
     name,
-    "no X11 or Wayland display; only GUI apps need one",
-    "run from a desktop session, or set DISPLAY (e.g. start `Xvfb :99` and export DISPLAY=:99)",
+    why,
+    "run the app as the desktop user, or set DISPLAY (e.g. start `Xvfb :99` and export DISPLAY=:99)",
   );
+}
+
+/** The Wayland socket the runtime would pass on: WAYLAND_DISPLAY, under XDG_RUNTIME_DIR. */
+function waylandSocket(env: NodeJS.ProcessEnv): string | undefined {
+  const display = env.WAYLAND_DISPLAY;
+  if (!display) return undefined;
+  const path = isAbsolute(display)
+    ? display
+    : env.XDG_RUNTIME_DIR
+      ? join(env.XDG_RUNTIME_DIR, display)
+      : undefined;
+  return path && existsSync(path) ? path : undefined;
+}
+
+/** DISPLAY as the runtime reads it: `:N`, `unix:N` (local socket) or `host:N` (TCP). */
+function checkX11(env: NodeJS.ProcessEnv): CheckResult | undefined {
+  const display = env.DISPLAY ?? "";
+  const local = /^(?:unix)?:(\d+)(?:\.\d+)?$/.exec(display);
+  if (local) {
+    if (!existsSync(`/tmp/.X11-unix/X${local[1]}`)) return undefined;
+    const cookie = damagedCookieFile(env);
+    return cookie
+      ? warn(
+          "",
+          `X11 ${display}, but ${cookie}`,
+          "log in again, or run `xauth generate " + display + "`",
+        )
+      : pass("", `X11 ${display}`);
+  }
+  if (/^[^:/]+:\d+(?:\.\d+)?$/.test(display))
+    return warn(
+      "",
+      `X11 over TCP (${display}): services reach it only with network: shared`,
+      "use a local display, or give GUI apps `network: shared`",
+    );
+  return undefined;
+}
+
+/**
+ * Why the X cookie file would be skipped by the runtime, or undefined when it reads (or there
+ * is none: a server without access control needs no cookie). Each entry is a 16-bit family and
+ * four 16-bit-length-prefixed fields, big-endian.
+ */
+function damagedCookieFile(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.XAUTHORITY || (env.HOME ? join(env.HOME, ".Xauthority") : undefined);
+  if (!file || !existsSync(file)) return undefined;
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch (e) {
+    return `the X cookie file ${file} cannot be read: ${(e as Error).message}`;
+  }
+  let at = 0;
+  while (at < data.length) {
+    at += 2;
+    for (let field = 0; field < 4 && at <= data.length; field++)
+      at = at + 2 > data.length ? Infinity : at + 2 + data.readUInt16BE(at);
+    if (at > data.length)
+      return `the X cookie file ${file} is damaged (an entry runs past its end)`;
+  }
+  return undefined;
 }
 
 /** Every check, in the order they are printed. */

@@ -1,7 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -124,15 +126,42 @@ describe("doctor checks", () => {
     );
   });
 
-  it("warns without a display and passes with a running X server", async () => {
+  it("warns without a display and passes with a running X server, unless its cookie file is damaged", async () => {
     assert.equal(checkDisplay({ env: {} }).status, "WARN");
+    assert.match(checkDisplay({ env: { DISPLAY: "build-host:5" } }).detail, /network: shared/);
     if (!existsSync("/usr/bin/Xvfb")) return;
     const xvfb = spawn("Xvfb", [":97", "-nolisten", "tcp"], { stdio: "ignore" });
+    const dir = mkdtempSync(join(tmpdir(), "chefer-doctor-x-"));
     try {
       for (let i = 0; i < 50 && !existsSync("/tmp/.X11-unix/X97"); i++) await sleep(100);
       assert.equal(checkDisplay({ env: { DISPLAY: ":97" } }).status, "PASS");
+      assert.equal(checkDisplay({ env: { DISPLAY: "unix:97.0" } }).status, "PASS");
+      const cookie = join(dir, "Xauthority");
+      writeFileSync(cookie, Buffer.from([0x01, 0x00, 0x00, 0x04, 0x68, 0x6f]));
+      const r = checkDisplay({ env: { DISPLAY: ":97", XAUTHORITY: cookie } });
+      assert.equal(r.status, "WARN");
+      assert.match(r.detail, /cookie file .* is damaged/);
     } finally {
       xvfb.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("passes a Wayland socket for a desktop user and says an app started as root cannot use it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "chefer-doctor-wl-"));
+    const server = createServer().listen(join(dir, "wayland-7"));
+    await once(server, "listening");
+    try {
+      const env = { XDG_RUNTIME_DIR: dir, WAYLAND_DISPLAY: "wayland-7" };
+      assert.equal(checkDisplay({ env, uid: 1000 }).status, "PASS");
+      const absolute = { WAYLAND_DISPLAY: join(dir, "wayland-7") };
+      assert.equal(checkDisplay({ env: absolute, uid: 1000 }).status, "PASS");
+      const asRoot = checkDisplay({ env, uid: 0 });
+      assert.equal(asRoot.status, "WARN");
+      assert.match(asRoot.detail, /started as root/);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { chmod, open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { stat, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { Readable } from "node:stream";
 import type { BakedFile, Recipe } from "../appcipe/types.js";
@@ -11,6 +11,7 @@ import { encodeFooter, FOOTER_SIZE, FORMAT_VERSION } from "./footer.js";
 import type { ResolvedImage } from "./image.js";
 import { diskError } from "./disk-errors.js";
 import { removeOnInterrupt } from "./interrupt.js";
+import { PartialFile } from "./partial-file.js";
 import {
   newManifest,
   resolveService,
@@ -43,26 +44,22 @@ export interface WrittenExecutable {
 
 /**
  * Writes one executable: runtime, blobs, manifest, footer (docs/format.md). The bytes go to
- * `<out>.partial`, which is synced and renamed only when complete, and removed on failure or
- * on SIGINT/SIGTERM, so no file that looks finished is ever left half-written. A file of the
- * same name from an earlier build stays as it was until the rename replaces it.
+ * `<out>.partial` (see PartialFile), which is synced and renamed only when complete, and
+ * removed on failure or on SIGINT/SIGTERM, so no file that looks finished is ever left
+ * half-written. A file of the same name from an earlier build stays as it was until the
+ * rename replaces it.
  */
 export async function writeExecutable(o: WriteOptions): Promise<WrittenExecutable> {
   const partial = `${o.out}.partial`;
   const release = removeOnInterrupt(partial);
-  let fh: FileHandle | undefined;
+  let file: PartialFile | undefined;
   try {
-    fh = await open(partial, "w", 0o755);
-    const manifest = await writeContent(fh, o);
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await chmod(partial, 0o755);
-    await rename(partial, o.out);
+    file = await PartialFile.create(partial, o.out);
+    const manifest = await writeContent(file.fh, o);
+    await file.finish(o.out);
     return { path: o.out, size: (await stat(o.out)).size, manifest };
   } catch (error) {
-    await fh?.close().catch(() => {});
-    await rm(partial, { force: true });
+    await file?.abandon();
     throw diskError(error, {
       what: `the executable ${o.out}`,
       dir: dirname(o.out),

@@ -19,10 +19,19 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
+import { stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { ImageSource } from "../../src/appcipe/types.js";
-import { buildExecutable, plainRecipe, plainService } from "../../src/pack/index.js";
+import {
+  buildExecutable,
+  plainRecipe,
+  plainService,
+  readImageFile,
+  type BuildOptions,
+  type ResolvedImage,
+} from "../../src/pack/index.js";
 import { readBlob } from "../../src/pack/blob-reader.js";
 import { readExecutable } from "../../src/pack/inspect.js";
 import { runCli, type CliResult } from "../support/cli.js";
@@ -140,13 +149,21 @@ async function cliBuild(
 /** Packs a one-service recipe in process and returns the blob bytes of its one layer. */
 async function packFrom(ref: string, cacheDir: string, idleTimeoutMs?: number): Promise<Buffer> {
   const out = join(dir("packed"), `${Date.now()}`);
-  const recipe = plainRecipe("demo", [plainService("web", { source: "image", ref })], {
+  await packTo(out, { source: "image", ref }, { cacheDir, idleTimeoutMs });
+  return layerOf(out, image.diffIds[0] as string);
+}
+
+function packTo(out: string, source: ImageSource, o: Partial<BuildOptions>) {
+  const recipe = plainRecipe("demo", [plainService("web", source)], {
     file: join(work, "appcipe.yml"),
   });
-  await buildExecutable({ recipe, target: "x86_64-linux", runtime, out, cacheDir, idleTimeoutMs });
-  const info = await readExecutable(out);
+  return buildExecutable({ recipe, target: "x86_64-linux", runtime, out, ...o });
+}
+
+/** A layer read back from an executable, with every check the runtime makes. */
+async function layerOf(exe: string, diffId: string): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const part of readBlob(info, image.diffIds[0] as string)) parts.push(part);
+  for await (const part of readBlob(await readExecutable(exe), diffId)) parts.push(part);
   return Buffer.concat(parts);
 }
 
@@ -352,6 +369,47 @@ describe("a Docker engine that goes away mid-export", () => {
     assert.deepEqual(leftovers(dir("out-none")), []);
   });
 });
+
+describe("two builds of the same output at once", () => {
+  test("the later build's file is never mixed with the earlier one's, which stops", async () => {
+    const small = await makeImage([{ "small.txt": "the second build" }], { compression: "none" });
+    const smallArchive = join(work, "small.tar");
+    writeFileSync(smallArchive, await tarOf(ociLayoutFiles([small])));
+    const out = join(dir("out-twice"), "demo");
+    const gate = held(await readImageFile(archive, "auto", "linux/amd64"));
+    const first = packTo(
+      out,
+      { source: "tar", file: archive, format: "auto" },
+      {
+        images: new Map([["web", gate.image]]),
+      },
+    );
+    first.catch(() => {});
+    await grown(`${out}.partial`, 0);
+    await packTo(out, { source: "tar", file: smallArchive, format: "auto" }, {});
+    gate.open();
+    await assert.rejects(first, /another build wrote \S+ at the same time/);
+    assert.deepEqual(await layerOf(out, small.diffIds[0] as string), small.layers[0]);
+    assert.deepEqual(leftovers(dir("out-twice")), ["demo"]);
+  });
+});
+
+/** An image whose layers cannot be read until `open` is called: a build held mid-write. */
+function held(image: ResolvedImage): { image: ResolvedImage; open: () => void } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const layers = image.layers.map((l) => ({ ...l, open: () => opened.then(() => l.open()) }));
+  return { image: { ...image, layers }, open };
+}
+
+/** Waits until a file being written is larger than `size`. */
+async function grown(path: string, size: number): Promise<void> {
+  const end = Date.now() + 20_000;
+  while (((await stat(path).catch(() => undefined))?.size ?? 0) <= size) {
+    if (Date.now() > end) throw new Error(`${path} did not grow past ${size} bytes`);
+    await sleep(10);
+  }
+}
 
 describe("a disk that fills up during a build", () => {
   test("the output disk: says it is full and where, and keeps the earlier build", async (t) => {

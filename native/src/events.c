@@ -179,3 +179,13 @@ void event_error(const char *message, const char *fix) {
     put_string(&l, "fix", fix);
   finish(&l);
 }
+
+void event_warning(const char *message) {
+  struct line l;
+
+  if (out < 0)
+    return;
+  begin(&l, "warning");
+  put_string(&l, "message", message);
+  finish(&l);
+}

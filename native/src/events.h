@@ -24,5 +24,6 @@ void event_service(const char *name, const char *state, pid_t pid, int exit_code
 void event_port(const char *service, const char *host_ip, unsigned host_port,
                 unsigned container_port, const char *protocol);
 void event_error(const char *message, const char *fix);
+void event_warning(const char *message);
 
 #endif

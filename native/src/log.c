@@ -43,11 +43,16 @@ static void emit(enum log_level level, const char *prefix, const char *fmt, va_l
   char line[2048];
   int n;
 
-  if (level > current)
+  /* Warnings reach the event stream whatever the level, as errors do. */
+  if (level > current && level != LOG_WARN)
     return;
   n = snprintf(line, sizeof line, "%s", prefix);
   vsnprintf(line + n, sizeof line - (size_t)n - 1, fmt, ap);
   n = (int)strlen(line);
+  if (level == LOG_WARN)
+    event_warning(line + strlen(prefix));
+  if (level > current)
+    return;
   line[n++] = '\n';
   /* One write per line, so lines from concurrent processes do not interleave. */
   (void)!write(STDERR_FILENO, line, (size_t)n);

@@ -34,10 +34,12 @@ export interface DashboardState {
   /** In the order the runtime first mentioned them. */
   services: ServiceView[];
   errors: { message: string; fix?: string; service?: string }[];
+  /** The runtime's warnings, each once, oldest first. */
+  warnings: string[];
 }
 
 export function initialDashboardState(name = ""): DashboardState {
-  return { name, app: "preparing", services: [], errors: [] };
+  return { name, app: "preparing", services: [], errors: [], warnings: [] };
 }
 
 function newService(name: string): ServiceView {
@@ -114,6 +116,10 @@ export function reduceEvent(state: DashboardState, e: RuntimeEvent): DashboardSt
         ...state,
         errors: [...state.errors, { message: e.message, fix: e.fix, service: e.service }],
       };
+    case "warning":
+      return state.warnings.includes(e.message)
+        ? state
+        : { ...state, warnings: [...state.warnings, e.message] };
   }
 }
 

@@ -59,7 +59,8 @@ export type RuntimeEvent =
     }
   | ({ t: "port"; ts: number; service: string } & PublishedPort)
   | { t: "log"; ts: number; service: string; stream: "stdout" | "stderr"; line: string }
-  | { t: "error"; ts: number; message: string; fix?: string; service?: string };
+  | { t: "error"; ts: number; message: string; fix?: string; service?: string }
+  | { t: "warning"; ts: number; message: string };
 
 type Json = Record<string, unknown>;
 
@@ -166,6 +167,11 @@ function parseError(o: Json, ts: number): RuntimeEvent | undefined {
   return { t: "error", ts, message, fix: str(o, "fix"), service: str(o, "service") };
 }
 
+function parseWarning(o: Json, ts: number): RuntimeEvent | undefined {
+  const message = str(o, "message");
+  return message === undefined ? undefined : { t: "warning", ts, message };
+}
+
 const parsers: Record<string, (o: Json, ts: number) => RuntimeEvent | undefined> = {
   app: parseApp,
   progress: parseProgress,
@@ -174,6 +180,7 @@ const parsers: Record<string, (o: Json, ts: number) => RuntimeEvent | undefined>
   port: parsePort,
   log: parseLog,
   error: parseError,
+  warning: parseWarning,
 };
 
 function parseJsonObject(line: string): Json | undefined {

@@ -109,4 +109,21 @@ describe("runtime events", { skip: skipReason() }, () => {
     );
     assert.equal(typeof error?.fix, "string");
   });
+
+  it("reports a warning as a warning event, even at a log level that hides it", async () => {
+    const gui = await buildApp(dir, "evt-gui", [
+      {
+        name: "window",
+        layers: [await busyboxLayer()],
+        config: { Cmd: ["/bin/true"] },
+        over: { interfaceMode: "gui" },
+      },
+    ]);
+    const { code, events } = await runWithEvents(gui, ["--log-level", "error"], makeHome(dir));
+    assert.equal(code, 0);
+    const warnings = events.filter((e) => e.t === "warning").map((e) => String(e.message));
+    assert.deepEqual(warnings, [
+      "service window opens windows but no display was found: set DISPLAY or WAYLAND_DISPLAY",
+    ]);
+  });
 });

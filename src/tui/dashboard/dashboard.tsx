@@ -60,13 +60,23 @@ function Progress({ p, columns }: { p: NonNullable<DashboardState["progress"]>; 
   );
 }
 
-function Errors({ errors }: { errors: DashboardState["errors"] }) {
+/** At most two lines: the newest errors, else the newest warnings. */
+function noticeLines(state: DashboardState): { text: string; error: boolean }[] {
+  const errors = state.errors.map((e) => ({
+    text: `error: ${e.service ? `${e.service}: ` : ""}${e.message}${e.fix ? ` (fix: ${e.fix})` : ""}`,
+    error: true,
+  }));
+  const warnings = state.warnings.map((w) => ({ text: `warning: ${w}`, error: false }));
+  return [...warnings, ...errors].slice(-2);
+}
+
+function Notices({ lines }: { lines: { text: string; error: boolean }[] }) {
   const theme = useTheme();
   return (
     <>
-      {errors.slice(-2).map((e, i) => (
-        <Text key={i} color={theme.error} wrap="truncate">
-          {`error: ${e.service ? `${e.service}: ` : ""}${e.message}${e.fix ? ` (fix: ${e.fix})` : ""}`}
+      {lines.map((n, i) => (
+        <Text key={i} color={n.error ? theme.error : theme.warn} wrap="truncate">
+          {n.text}
         </Text>
       ))}
     </>
@@ -78,16 +88,16 @@ export function Dashboard({ state, view }: { state: DashboardState; view: Dashbo
   const over = view.exitCode !== undefined || state.app === "exited";
   const onRuntime = view.selected >= state.services.length;
   const service = onRuntime ? undefined : state.services[view.selected];
-  const errorRows = Math.min(2, state.errors.length);
+  const notices = noticeLines(state);
   // Header, progress, errors, table header and rows, log title, key hints; one row spare so Ink
   // never fills the screen, which would make it clear and redraw everything on each frame.
-  const fixed = 1 + (state.progress ? 1 : 0) + errorRows + 1 + state.services.length + 1 + 1;
+  const fixed = 1 + (state.progress ? 1 : 0) + notices.length + 1 + state.services.length + 1 + 1;
   const logHeight = Math.max(1, view.rows - fixed - 1);
   return (
     <Box flexDirection="column" width={view.columns}>
       <Header state={state} view={view} />
       {state.progress ? <Progress p={state.progress} columns={view.columns} /> : null}
-      <Errors errors={state.errors} />
+      <Notices lines={notices} />
       <ServiceTable services={state.services} selected={onRuntime ? -1 : view.selected} />
       <LogPane
         title={service ? `logs: ${service.name}` : "output of the app"}

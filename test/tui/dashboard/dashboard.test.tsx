@@ -81,6 +81,23 @@ test("shows errors with their fix and the exit code once the app exited", () => 
   assert.match(frame, /web +exited 1 /);
 });
 
+test("shows the runtime's warnings once each, and errors before them when space is short", () => {
+  const warn = `{"t":"warning","ts":3,"message":"service ui opens windows but no display was found"}`;
+  const warned = stateOf([...running, warn, warn]);
+  assert.deepEqual(warned.warnings, ["service ui opens windows but no display was found"]);
+  const frame = renderAt(<Dashboard state={warned} view={view()} />).lastFrame() ?? "";
+  assert.equal(frame.match(/warning: service ui opens windows/g)?.length, 1);
+  const failed = stateOf([
+    ...running,
+    warn,
+    `{"t":"error","ts":8,"message":"first failure"}`,
+    `{"t":"error","ts":9,"message":"second failure"}`,
+  ]);
+  const both = renderAt(<Dashboard state={failed} view={view()} />).lastFrame() ?? "";
+  assert.doesNotMatch(both, /warning:/);
+  assert.match(both, /error: first failure\nerror: second failure/);
+});
+
 test("says it is stopping once the user asked for a stop", () => {
   const frame = renderAt(
     <Dashboard state={stateOf(running)} view={view({ stopping: true })} />,

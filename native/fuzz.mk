@@ -1,6 +1,6 @@
 # libFuzzer targets for the runtime's parsers of untrusted input: the footer, the manifest
-# (JSON parser and manifest checks), the network plan read from it, and layer tars (safe
-# extraction). `make -f fuzz.mk` here,
+# (JSON parser and manifest checks), the network plan read from it, blobs (frame
+# verification and zstd decompression) and layer tars (safe extraction). `make -f fuzz.mk` here,
 # or `make -C native -f fuzz.mk` from the repo, builds them into build/fuzz/. docs/fuzzing.md
 # says how to run them. Needs clang: libFuzzer ships with it, gcc has no equivalent.
 FUZZ_CC ?= clang
@@ -18,9 +18,10 @@ JSON_SRC = src/json.c $(LOG_SRC)
 MANIFEST_SRC = src/manifest.c $(JSON_SRC) src/sha256.c
 FOOTER_SRC = src/footer.c src/io.c $(MANIFEST_SRC)
 TAR_SRC = src/tar.c src/safepath.c src/io.c $(MANIFEST_SRC)
+BLOB_SRC = src/blob.c src/io.c src/sha256.c $(LOG_SRC)
 PLAN_SRC = src/net/manifest_plan.c src/net/plan.c src/net/hosts.c $(MANIFEST_SRC)
 
-TARGETS = json manifest footer tar plan
+TARGETS = json manifest footer tar plan blob
 
 .PHONY: fuzz-all fuzz-clean
 fuzz-all: $(TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
@@ -44,6 +45,10 @@ $(FUZZ_BUILD)/fuzz-tar: fuzz/fuzz-tar.c fuzz/scratch.c $(TAR_SRC) $(HDR)
 $(FUZZ_BUILD)/fuzz-plan: fuzz/fuzz-plan.c $(PLAN_SRC) $(HDR) $(wildcard src/net/*.h)
 	@mkdir -p $(FUZZ_BUILD)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ fuzz/fuzz-plan.c $(PLAN_SRC) -lm
+
+$(FUZZ_BUILD)/fuzz-blob: fuzz/fuzz-blob.c $(BLOB_SRC) $(HDR)
+	@mkdir -p $(FUZZ_BUILD)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ fuzz/fuzz-blob.c $(BLOB_SRC) -lzstd -lpthread -lm
 
 fuzz-clean:
 	rm -rf $(FUZZ_BUILD)

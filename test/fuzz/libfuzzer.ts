@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 
 export const nativeDir = fileURLToPath(new URL("../../native", import.meta.url));
 export const fuzzDir = join(nativeDir, "fuzz");
-export const TARGETS = ["json", "manifest", "footer", "tar", "plan"] as const;
+export const TARGETS = ["json", "manifest", "footer", "tar", "plan", "blob"] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** Why the fuzzers cannot be built here, or undefined when they can. */

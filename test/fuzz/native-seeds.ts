@@ -325,12 +325,77 @@ export function tarSeeds(): Seeds {
   return seeds;
 }
 
+/** A zstd block header: last flag, type (0 raw, 1 RLE) and size, 3 bytes little-endian. */
+function blockHeader(type: number, size: number, last: boolean): Buffer {
+  const value = (last ? 1 : 0) | (type << 1) | (size << 3);
+  return Buffer.from([value & 0xff, (value >> 8) & 0xff, (value >> 16) & 0xff]);
+}
+
+function rawBlock(data: string, last = true): Buffer {
+  return Buffer.concat([blockHeader(0, data.length, last), Buffer.from(data, "latin1")]);
+}
+
+function rleBlock(byte: number, size: number, last = true): Buffer {
+  return Buffer.concat([blockHeader(1, size, last), Buffer.from([byte])]);
+}
+
+/** A single-segment zstd frame declaring contentSize, built by hand from raw and RLE blocks
+ * (RFC 8878), so the seeds need no compressor. */
+export function zstdFrame(contentSize: number, blocks: Buffer[]): Buffer {
+  const header = Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0xa0, 0, 0, 0, 0]);
+  header.writeUInt32LE(contentSize, 5);
+  return Buffer.concat([header, ...blocks]);
+}
+
+interface SeedFrame {
+  bytes: Buffer;
+  usize: number;
+  /** The csize written in the table when it should lie about the bytes. */
+  csize?: number;
+}
+
+/** An input of fuzz-blob: flags, frame count, the (csize, usize) table, then the payload. */
+export function blobInput(frames: SeedFrame[], hashed = true): Buffer {
+  const table = Buffer.alloc(2 + 8 * frames.length);
+  table[0] = hashed ? 1 : 0;
+  table[1] = frames.length;
+  frames.forEach((f, i) => {
+    table.writeUInt32LE(f.csize ?? f.bytes.length, 2 + 8 * i);
+    table.writeUInt32LE(f.usize, 6 + 8 * i);
+  });
+  return Buffer.concat([table, ...frames.map((f) => f.bytes)]);
+}
+
+/** Frame tables and payloads for blob_read: good blobs of raw and RLE frames, and the
+ * hostile ones (decompression bombs, sizes that lie, frames past the end, no hashes). */
+export function blobSeeds(): Seeds {
+  const hello = "hello, layer";
+  const one = { bytes: zstdFrame(hello.length, [rawBlock(hello)]), usize: hello.length };
+  const two = zstdFrame(9, [rawBlock("two ", false), rleBlock(0x2d, 5)]);
+  const bomb = zstdFrame(1 << 17, [rleBlock(0x41, 1 << 17)]);
+  const liar = zstdFrame(16, [rleBlock(0x41, 1 << 17)]);
+  const seeds: Seeds = new Map([
+    ["one-frame.bin", blobInput([one])],
+    ["three-frames.bin", blobInput([one, { bytes: two, usize: 9 }, one])],
+    ["empty-frame.bin", blobInput([{ bytes: zstdFrame(0, [rawBlock("")]), usize: 0 }])],
+    ["no-frames.bin", blobInput([])],
+    ["bomb.bin", blobInput([{ bytes: bomb, usize: 16 }])],
+    ["size-lies.bin", blobInput([{ bytes: liar, usize: 16 }])],
+    ["usize-too-big.bin", blobInput([{ ...one, usize: 4096 }])],
+    ["past-the-end.bin", blobInput([one, { ...one, csize: 40 }])],
+    ["unhashed.bin", blobInput([one, one], false)],
+    ["not-zstd.bin", blobInput([{ bytes: Buffer.from("plain text, no magic"), usize: 20 }])],
+  ]);
+  return seeds;
+}
+
 export const seedSets: Record<string, () => Seeds> = {
   json: jsonSeeds,
   manifest: manifestSeeds,
   footer: footerSeeds,
   tar: tarSeeds,
   plan: manifestSeeds,
+  blob: blobSeeds,
 };
 
 /** Writes every target's seeds into dir/<target>/, replacing what was there. */

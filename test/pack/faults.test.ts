@@ -370,6 +370,17 @@ describe("a Docker engine that goes away mid-export", () => {
   });
 });
 
+test("an image archive cut short is called truncated, and nothing is written", async () => {
+  const cut = join(work, "cut.tar");
+  writeFileSync(cut, readFileSync(archive).subarray(0, 3 * MIB));
+  const out = dir("out-truncated");
+  const r = await cliBuild("truncated", { source: "tar", file: cut, format: "auto" }, out, {});
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, new RegExp(`${cut}: the archive is truncated: blobs/sha256/\\w+ ends at`));
+  assert.match(r.stderr, /\n {2}fix: copy or export the archive again/);
+  assert.deepEqual(leftovers(out), []);
+});
+
 describe("two builds of the same output at once", () => {
   test("the later build's file is never mixed with the earlier one's, which stops", async () => {
     const small = await makeImage([{ "small.txt": "the second build" }], { compression: "none" });

@@ -53,6 +53,7 @@ async function walkHeaders(
     }
     const name = normalize(pending.path ?? ustarName(header));
     pending = {};
+    if (dataAt + size > total) throw truncated(file, name, dataAt + size, total);
     members.set(name, {
       name,
       type: memberType(flag),
@@ -62,6 +63,15 @@ async function walkHeaders(
     });
   }
   return members;
+}
+
+function truncated(file: string, name: string, needs: number, total: number): UserError {
+  return new UserError(
+    `${file}: the archive is truncated: ${name} ends at byte ${needs}, but the file has ${total}`,
+    {
+      fix: "copy or export the archive again (`docker save -o FILE IMAGE`); this copy was cut short",
+    },
+  );
 }
 
 function ustarName(h: Buffer): string {

@@ -129,7 +129,7 @@ for (const asUser of [false, true]) {
             name: "idler",
             layers: [base],
             config: {
-              User: asUser ? "root" : "app",
+              User: "app",
               Cmd: ["/bin/sh", "-c", "while :; do sleep 0.2; done", `${marker}-idler`],
             },
             over: { stopGracePeriodMs: 300 },
@@ -146,6 +146,9 @@ for (const asUser of [false, true]) {
       const first = startApp(exe, args, home, asUser);
       const log = await waitFor("the writer's third line", () => findLog(data, 3), first);
       await waitFor("the idler", () => (processesWith(`${marker}-idler`) ? true : undefined), first);
+      const runs = join(home, ".cache/chefer/run");
+      const own = entries(runs).find((n) => n.includes(`-${first.child.pid}-`)) as string;
+      assert.equal(statSync(join(runs, own)).mode & 0o777, 0o700, "a run directory is private");
       first.child.kill("SIGKILL");
       await first.done;
 
@@ -165,7 +168,6 @@ for (const asUser of [false, true]) {
       assert.deepEqual(linesOf(log).slice(0, kept.length), kept, "the volume is reused as it was");
       second.child.kill("SIGTERM");
       const end = await second.done;
-      const runs = join(home, ".cache/chefer/run");
       // Removal happens in a detached process once the runtime has exited.
       for (let i = 0; i < 100 && entries(runs).length > 0; i++) await sleep(50);
       assert.deepEqual(entries(runs), [], "the killed run's directory is removed");

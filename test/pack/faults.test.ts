@@ -35,7 +35,7 @@ import {
 import { readBlob } from "../../src/pack/blob-reader.js";
 import { readExecutable } from "../../src/pack/inspect.js";
 import { runCli, type CliResult } from "../support/cli.js";
-import { startCutProxy, type CutProxy, type CutRule } from "./support/cut-proxy.js";
+import { startCutProxy, type CutProxy, type CutRule, type Endpoint } from "./support/cut-proxy.js";
 import { makeImage, ociLayoutFiles, sha256, tarOf, writeLayout } from "./support/images.js";
 import { startMiniRegistry } from "./support/mini-registry.js";
 import { need, services, sh } from "./support/services.js";
@@ -47,8 +47,8 @@ const runtime = join(kitDir, "chefer-runtime-x86_64-linux");
 const repo = `chefer-test/faults`;
 /** The image in the real registry, tagged per run so parallel runs do not meet. */
 const pushed = `${repo}:${process.pid}`;
+/** The image in the Docker engine, also per run. */
 const tag = `chefer-test/faults:${process.pid}`;
-const proxies: CutProxy[] = [];
 /** A Dockerfile service, named so its build tag is this test's own. */
 const builtService = "faults-build";
 const buildSource: ImageSource = {
@@ -57,6 +57,10 @@ const buildSource: ImageSource = {
   file: "Dockerfile",
   buildArgs: {},
 };
+/** Matches blob requests; only the layer is large enough to be cut. */
+const blobPath = /^GET \S*\/blobs\/sha256:/;
+/** What the after hook closes and unmounts. */
+const proxies: CutProxy[] = [];
 const mounts: string[] = [];
 
 /** One layer of 6 MiB of random bytes: it compresses to more than a 4 MiB disk holds. */
@@ -110,10 +114,12 @@ function buildInEngine(): void {
   ]);
 }
 
-function proxied(target: { port: number } | { path: string }, rule: CutRule): Promise<CutProxy> {
+async function proxied(target: Endpoint, rule: CutRule): Promise<CutProxy> {
   const listen =
     "path" in target ? { path: join(work, `engine-${proxies.length}.sock`) } : { port: 0 };
-  return startCutProxy(target, listen, rule).then((p) => (proxies.push(p), p));
+  const proxy = await startCutProxy(target, listen, rule);
+  proxies.push(proxy);
+  return proxy;
 }
 
 function registryPort(): { port: number } {
@@ -171,6 +177,11 @@ function leftovers(path: string): string[] {
   return readdirSync(path, { recursive: true }).map(String);
 }
 
+/** The unfinished downloads under a blob cache. */
+function partials(cache: string): string[] {
+  return leftovers(cache).filter((f) => f.endsWith(".partial"));
+}
+
 function assertFailure(r: CliResult, pattern: RegExp): void {
   assert.equal(r.code, 4, r.stderr);
   assert.match(r.stderr, pattern);
@@ -198,13 +209,10 @@ describe("a registry that drops the connection mid-blob", () => {
     assert.equal(proxy.cuts, 1);
     assert.deepEqual(layer, image.layers[0]);
     assert.ok(proxy.requests.some((r) => /blobs\/sha256:[^]*\r\nrange: bytes=[1-9]\d*-/i.test(r)));
-    assert.deepEqual(
-      leftovers(dir("cache-resume")).filter((f) => f.endsWith(".partial")),
-      [],
-    );
+    assert.deepEqual(partials(dir("cache-resume")), []);
   });
 
-  test("gives up on a download that stalls and resumes it", async (t) => {
+  test("abandons a download that stalls, and resumes it", async (t) => {
     if (!need(t, "registry")) return;
     const rule = { match: blobPath, afterBytes: MIB, times: 1, stall: true };
     const proxy = await proxied(registryPort(), rule);
@@ -248,10 +256,7 @@ describe("a registry that drops the connection mid-blob", () => {
     );
     assert.equal(proxy.cuts, 4);
     assert.deepEqual(leftovers(out), []);
-    assert.deepEqual(
-      leftovers(cache).filter((f) => f.endsWith(".partial")),
-      [],
-    );
+    assert.deepEqual(partials(cache), []);
   });
 
   test("a blob damaged on the way is refused and nothing of it is kept", async (t) => {
@@ -265,14 +270,11 @@ describe("a registry that drops the connection mid-blob", () => {
     assert.equal(proxy.cuts, 1);
     assert.deepEqual(leftovers(out), []);
     assert.equal(existsSync(join(cache, "chefer", "blobs", "sha256", pushedLayer.slice(7))), false);
-    assert.deepEqual(
-      leftovers(cache).filter((f) => f.endsWith(".partial")),
-      [],
-    );
+    assert.deepEqual(partials(cache), []);
   });
 });
 
-describe("a blob cache damaged on disk", () => {
+describe("a blob cache that a fault left behind", () => {
   test("removes downloads a killed build left an hour ago, and keeps recent ones", async () => {
     const mini = await startMiniRegistry(repo, "1", [image]);
     const cache = dir("cache-stale");
@@ -309,9 +311,6 @@ describe("a blob cache damaged on disk", () => {
     assert.deepEqual(readFileSync(cached), image.blobs[0]);
   });
 });
-
-/** Matches blob requests; only the layer is large enough to be cut. */
-const blobPath = /^GET \S*\/blobs\/sha256:/;
 
 describe("a Docker engine that goes away mid-export", () => {
   test("says the engine closed the connection and removes the spooled export", async (t) => {
@@ -465,10 +464,7 @@ describe("a disk that fills up during a build", () => {
     const said = `cannot write blob ${pushedLayer} into the blob cache: the disk is full \\(ENOSPC: no space left in ${cache}/chefer/blobs\\)`;
     assertFailure(r, new RegExp(said));
     assert.match(r.stderr, /point XDG_CACHE_HOME at a filesystem with room/);
-    assert.deepEqual(
-      leftovers(cache).filter((f) => f.endsWith(".partial")),
-      [],
-    );
+    assert.deepEqual(partials(cache), []);
     assert.deepEqual(leftovers(out), []);
   });
 });

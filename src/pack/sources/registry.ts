@@ -189,7 +189,10 @@ async function downloadLayers(
   const queue = [...missing];
   const worker = async () => {
     for (let d = queue.shift(); d; d = queue.shift()) {
-      await fetchInto(client, cache, { path: `blobs/${d.digest}`, ...d }, progress);
+      await fetchInto(client, cache, { path: `blobs/${d.digest}`, ...d }, progress).catch((e) => {
+        queue.length = 0; // one blob failed for good: the other workers take no more
+        throw e;
+      });
       done += d.size ?? 0;
       progress({ kind: "step-progress", step, done, total });
     }

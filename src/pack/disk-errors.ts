@@ -6,6 +6,9 @@ const FULL = new Set(["ENOSPC", "EDQUOT", "EFBIG"]);
 /** errno codes that mean the filesystem refuses the write. */
 const REFUSED = new Set(["EROFS", "EACCES", "EPERM", "EIO"]);
 
+/** errno codes that mean the directory written to is not there. */
+const MISSING = new Set(["ENOENT", "ENOTDIR"]);
+
 /** What the packer was writing when a write failed, for the message. */
 export interface WriteSite {
   /** What was written, e.g. "the executable dist/app-x86_64-linux". */
@@ -22,10 +25,10 @@ export function errnoCode(error: unknown): string | undefined {
   return typeof code === "string" ? code : undefined;
 }
 
-/** Whether an error is the disk refusing a write (full, read-only, no permission, I/O). */
+/** Whether an error is the disk refusing a write (full, read-only, no permission, I/O, no directory). */
 export function isDiskError(error: unknown): boolean {
   const code = errnoCode(error) ?? "";
-  return FULL.has(code) || REFUSED.has(code);
+  return FULL.has(code) || REFUSED.has(code) || MISSING.has(code);
 }
 
 /**
@@ -43,6 +46,13 @@ export function diskError(error: unknown, site: WriteSite): unknown {
         cause: error,
       },
     );
+  }
+  if (MISSING.has(code)) {
+    const state = code === "ENOENT" ? "does not exist" : "is not a directory";
+    return new EnvironmentError(`cannot write ${what}: ${dir} ${state} (${code})`, {
+      fix: `create ${dir}, or ${elsewhere}`,
+      cause: error,
+    });
   }
   if (REFUSED.has(code)) {
     const check = code === "EIO" ? `check the disk of ${dir} (\`dmesg\`)` : `make ${dir} writable`;

@@ -452,6 +452,22 @@ describe("a disk that fills up during a build", () => {
     assert.deepEqual(leftovers(out), []);
   });
 
+  test("a TMPDIR that does not exist is named, with the fix", async (t) => {
+    if (!need(t, "docker")) return;
+    const missing = join(work, "no-such-tmp");
+    const r = await cliBuild("no-tmp", { source: "docker", ref: tag }, dir("out-no-tmp"), {
+      DOCKER_HOST: services.docker as string,
+      TMPDIR: missing,
+    });
+    assertFailure(
+      r,
+      new RegExp(
+        `cannot write the export of ${tag} to \\S+: ${missing} does not exist \\(ENOENT\\)`,
+      ),
+    );
+    assert.match(r.stderr, new RegExp(`fix: create ${missing}, or point TMPDIR at`));
+  });
+
   test("the blob cache: says the pulled blob does not fit and keeps no part of it", async (t) => {
     if (!need(t, "registry")) return;
     const cache = smallDisk(t, "cache-full", "4m");

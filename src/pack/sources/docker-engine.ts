@@ -22,6 +22,9 @@ export function dockerEngine(): Docker {
 /** errno codes of a connection the engine accepted and then dropped. */
 const DROPPED = new Set(["ECONNRESET", "EPIPE"]);
 
+const ENGINE_LOST_FIX =
+  "check that the engine still runs (`docker info`) and what its log says, then build again";
+
 function engineError(error: unknown, doing: string): EnvironmentError {
   const e = error as { code?: string; message?: string };
   const state = !e.code
@@ -109,7 +112,7 @@ async function spool(docker: Docker, id: string, ref: string, file: string): Pro
     throw new EnvironmentError(
       `the Docker engine closed the connection while exporting ${ref} (${errnoCode(error) ?? (error as Error).message})`,
       {
-        fix: "check that the engine still runs (`docker info`) and what its log says, then build again",
+        fix: ENGINE_LOST_FIX,
         cause: error,
       },
     );
@@ -218,7 +221,7 @@ function buildCut(service: string, error: Error): EnvironmentError {
   return new EnvironmentError(
     `the Docker engine closed the connection while building service ${service} (${why})`,
     {
-      fix: "check that the engine still runs (`docker info`) and what its log says, then build again",
+      fix: ENGINE_LOST_FIX,
       cause: error,
     },
   );

@@ -60,6 +60,7 @@ export async function writeExecutable(o: WriteOptions): Promise<WrittenExecutabl
     return { path: o.out, size: (await stat(o.out)).size, manifest };
   } catch (error) {
     await file?.abandon();
+    if (!writing(error, partial, o.out)) throw error;
     throw diskError(error, {
       what: `the executable ${o.out}`,
       dir: dirname(o.out),
@@ -68,6 +69,15 @@ export async function writeExecutable(o: WriteOptions): Promise<WrittenExecutabl
   } finally {
     release();
   }
+}
+
+/**
+ * Whether a failed call was on the executable being written: a write to its descriptor (no
+ * path) or a call naming it. Reading an input (the runtime, a layer) names the input instead.
+ */
+function writing(error: unknown, partial: string, out: string): boolean {
+  const path = (error as { path?: unknown } | undefined)?.path;
+  return path === undefined || path === partial || path === out;
 }
 
 async function writeContent(fh: FileHandle, o: WriteOptions): Promise<Manifest> {

@@ -3,11 +3,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -36,16 +36,16 @@ void run_detached(void (*fn)(void *), void *arg) {
   _exit(0);
 }
 
-/* Keeps only fd beyond stdio: a descriptor of the app held here would keep its reader (a
- * dashboard, the keeper of the app's pid namespace) waiting. */
-void close_all_but(int fd) {
+/* Keeps only fd beyond stdio: a descriptor of the app held here (its output pipes, the event
+ * stream) would keep a reader waiting for its end. */
+static void close_all_but(int fd) {
   if (fd > 3)
     close_range(3, (unsigned)fd - 1, 0);
   close_range((unsigned)fd + 1, ~0U, 0);
 }
 
 /* Blocks until every copy of the pipe's write end is closed. */
-void wait_for_eof(int fd) {
+static void wait_for_eof(int fd) {
   char byte;
   ssize_t n;
 

@@ -12,12 +12,6 @@ void run_detached(void (*fn)(void *), void *arg);
  * SIGKILL included. The descriptor is close-on-exec; keep it open. Returns -1 on failure. */
 int run_when_gone(void (*fn)(void *), void *arg);
 
-/* Closes every descriptor above stdio except fd. */
-void close_all_but(int fd);
-
-/* Blocks until every copy of the pipe's write end is closed. */
-void wait_for_eof(int fd);
-
 /* SIGKILLs every other process in this process's user namespace. Each run of an app has a
  * user namespace of its own, so this reaches the app's processes and nothing else. */
 void kill_user_namespace(void);

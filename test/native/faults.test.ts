@@ -215,10 +215,12 @@ describe("a runtime killed during its first extraction", { skip: skipReason() },
     ]);
   });
 
-  it("never uses the half-extracted layer; the next run removes it, extracts again and runs", async () => {
-    const home = makeHome(dir);
+  for (const asUser of [false, true]) {
+    const who = asUser ? `as ${testUser}` : "as the calling user";
+    it(`never uses the half-extracted layer; the next run removes it, extracts again and runs, ${who}`, { skip: asUser ? userSkip : false }, async () => {
+    const home = makeHome(dir, asUser);
     const layers = join(home, ".cache/chefer/layers");
-    const first = startApp(exe, [], home, false);
+    const first = startApp(exe, [], home, asUser);
     const partial = await waitFor(
       "the extraction of the big layer",
       () => entries(layers).find((n) => n.startsWith(`.tmp-${bigHex}`)),
@@ -233,7 +235,7 @@ describe("a runtime killed during its first extraction", { skip: skipReason() },
       "a half-extracted layer never looks complete",
     );
 
-    const second = await runApp(exe, [], { home });
+    const second = await runApp(exe, [], { home, asUser });
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stdout.trim(), String(8 * (16 << 20)));
     assert.equal(entries(layers).includes(partial), false, "the interrupted extraction is removed");
@@ -242,6 +244,7 @@ describe("a runtime killed during its first extraction", { skip: skipReason() },
       [],
     );
   });
+  }
 });
 
 describe("two copies started at once on a cold cache", { skip: skipReason() }, () => {

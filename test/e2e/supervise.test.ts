@@ -87,7 +87,7 @@ describe("an app under the supervisor", { skip: skipReason() }, () => {
       {
         name: "db",
         layers: [layer],
-        config: sh("echo booting; exec sleep 4747"),
+        config: sh("echo booting; exec sleep 4848"),
         over: {
           healthcheck: { ...quickCheck("echo not ready; exit 1"), startPeriodMs: 0 },
           stopGracePeriodMs: 300,
@@ -106,7 +106,7 @@ describe("an app under the supervisor", { skip: skipReason() }, () => {
     assert.match(r.stderr, /service db is unhealthy after 3 failed health checks; last: not ready/);
     assert.doesNotMatch(r.stdout, /web-started/);
     assert.match(r.stdout, /^db {2}\| booting$/m);
-    const left = spawnSync("pgrep", ["-f", "sleep 4747"]).stdout.toString().trim();
+    const left = spawnSync("pgrep", ["-f", "sleep 4848"]).stdout.toString().trim();
     assert.equal(left, "", "no process of the app outlives it");
   });
 

@@ -9,29 +9,10 @@
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
-import { repoRoot, runCli } from "../support/cli.js";
-import {
-  ensureTestUser,
-  makeHome,
-  runtimeBin,
-  skipReason,
-  testUser,
-  workDir,
-} from "../native/support/app.js";
-import { startApp, waitFor } from "./support.js";
+import { ensureTestUser, makeHome, testUser } from "../native/support/app.js";
+import { buildExample, dockerAppSkipReason, startApp, waitFor } from "./support.js";
 
-const dockerHost = process.env.CHEFER_TEST_DOCKER_HOST;
 const page = "http://127.0.0.1:18080/";
-
-function whySkip(): string | undefined {
-  const runtime = skipReason();
-  if (runtime) return runtime;
-  if (dockerHost) return undefined;
-  if (process.env.CI) throw new Error("CHEFER_TEST_DOCKER_HOST is not set");
-  return "CHEFER_TEST_DOCKER_HOST is not set; run `bash scripts/services.sh start`";
-}
 
 /** Whether the web service answers its health page, which counts nothing. */
 async function answers(): Promise<boolean> {
@@ -66,14 +47,6 @@ function leftovers(): string {
   return r.stdout.toString().trim();
 }
 
-/** A kit directory holding the runtime just built from native/, so the test runs this source. */
-function kitOf(dir: string): string {
-  const kit = join(dir, "kit");
-  mkdirSync(kit);
-  symlinkSync(runtimeBin, join(kit, "chefer-runtime-x86_64-linux"));
-  return kit;
-}
-
 interface Visit {
   code: number | null;
   counts: number[];
@@ -97,26 +70,12 @@ async function visitTwice(exe: string, home: string, asUser: boolean): Promise<V
   return { code: await app.exited, counts, stdout: app.stdout(), stderr: app.stderr() };
 }
 
-describe("the visits demo", { skip: whySkip(), timeout: 300000 }, () => {
+describe("the visits demo", { skip: dockerAppSkipReason(), timeout: 300000 }, () => {
   let dir = "";
   let exe = "";
 
   before(async () => {
-    const env = { DOCKER_HOST: dockerHost };
-    const base = spawnSync("bash", [join(repoRoot, "examples/make-base-image.sh")], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    assert.equal(base.status, 0, "examples/make-base-image.sh failed");
-    dir = workDir("e2e-demo");
-    const project = join(dir, "demo");
-    cpSync(join(repoRoot, "examples/demo"), project, { recursive: true });
-    const converted = await runCli(["from-compose", project]);
-    assert.equal(converted.code, 0, converted.stderr);
-    const out = join(dir, "out");
-    const built = await runCli(["build", project, "--out", out, "--kit-dir", kitOf(dir)], { env });
-    assert.equal(built.code, 0, built.stderr);
-    exe = built.stdout.trim();
+    ({ dir, exe } = await buildExample("demo"));
   });
 
   for (const asUser of [false, true]) {

@@ -3,12 +3,21 @@
  * built by `make -C native`, with the recipe's network mode chosen, and a busybox layer with
  * the applets the network tests need (nc, httpd, wget).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import type { NetworkMode } from "../../src/appcipe/types.js";
 import { buildExecutable, plainRecipe, plainService } from "../../src/pack/index.js";
-import { imageOf, makeLayer, runtimeBin, type TestService } from "../native/support/app.js";
-import { readFileSync } from "node:fs";
+import {
+  imageOf,
+  makeLayer,
+  runtimeBin,
+  skipReason,
+  workDir,
+  type TestService,
+} from "../native/support/app.js";
+import { cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { repoRoot, runCli } from "../support/cli.js";
 
 const applets = [
   "sh",
@@ -98,4 +107,55 @@ export async function waitFor(
     if (Date.now() > end) throw new Error(`timed out: ${why()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Why an example app cannot be built and run here, or undefined when it can: it needs the
+ * runtime and the test Docker engine. A missing engine fails the test under CI.
+ */
+export function dockerAppSkipReason(): string | undefined {
+  const runtime = skipReason();
+  if (runtime) return runtime;
+  if (process.env.CHEFER_TEST_DOCKER_HOST) return undefined;
+  if (process.env.CI) throw new Error("CHEFER_TEST_DOCKER_HOST is not set");
+  return "CHEFER_TEST_DOCKER_HOST is not set; run `bash scripts/services.sh start`";
+}
+
+/** A kit directory holding the runtime just built from native/, so the test runs this source. */
+export function kitOf(dir: string): string {
+  const kit = join(dir, "kit");
+  mkdirSync(kit);
+  symlinkSync(runtimeBin, join(kit, "chefer-runtime-x86_64-linux"));
+  return kit;
+}
+
+export interface BuiltExample {
+  dir: string;
+  exe: string;
+  /** What `chefer from-compose` wrote on stderr: its summary and warnings. */
+  converted: string;
+}
+
+/**
+ * Builds examples/<name> as a user does: the example base image, `chefer from-compose` on a
+ * copy of the project, then `chefer build` against the test Docker engine with this runtime.
+ */
+export async function buildExample(name: string): Promise<BuiltExample> {
+  const env = { DOCKER_HOST: process.env.CHEFER_TEST_DOCKER_HOST };
+  const base = spawnSync("bash", [join(repoRoot, "examples/make-base-image.sh")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  assert.equal(base.status, 0, "examples/make-base-image.sh failed");
+
+  const dir = workDir(`e2e-${name}`);
+  const project = join(dir, name);
+  cpSync(join(repoRoot, "examples", name), project, { recursive: true });
+  const converted = await runCli(["from-compose", project]);
+  assert.equal(converted.code, 0, converted.stderr);
+
+  const out = join(dir, "out");
+  const built = await runCli(["build", project, "--out", out, "--kit-dir", kitOf(dir)], { env });
+  assert.equal(built.code, 0, built.stderr);
+  return { dir, exe: built.stdout.trim(), converted: converted.stderr };
 }

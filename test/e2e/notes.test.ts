@@ -98,6 +98,8 @@ describe("the notes example", { skip: dockerAppSkipReason(), timeout: 400000 }, 
       assert.equal(first.code, 143, first.stderr);
       assert.deepEqual(first.notes, ["buy milk", "call the plumber"], first.stderr);
       assert.equal(initdbs(first), 1, first.stdout);
+      // The image's STOPSIGNAL (SIGINT) reached postgres, not the default SIGTERM.
+      assert.match(first.stderr, /^db +\| .*received fast shutdown request/m);
       assert.equal(leftovers(), "", "no process of the app outlives it");
 
       const second = await session(exe, home, asUser, []);

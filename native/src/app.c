@@ -1,4 +1,5 @@
 #include "app.h"
+#include "cache_prune.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -115,17 +116,22 @@ static int make_run_dir(struct run *r) {
   if (mkdir(r->run_path, 0700) < 0 || mkdir(host, 0700) < 0 || strcat(host, "/data") == NULL ||
       mkdir(host, 0700) < 0)
     return fail_errno(EXIT_ENVIRONMENT, NULL, "create run directory %s", r->run_path);
+  /* Before any entry is checked, so no cache prune removes one this run relies on. */
+  if (!r->app->opts->no_cache && !r->app->opts->clean_cache &&
+      cache_note_entries(r->run_path, r->app->manifest, r->map.key) < 0)
+    return fail_errno(EXIT_ENVIRONMENT, NULL, "write %s/entries", r->run_path);
   return 0;
 }
 
 /* As root, the directories the sandbox writes must belong to container root's host id. */
 static void hand_over(struct run *r) {
-  char host[400];
-  const char *paths[] = {".", "layers", "run", r->run_path, host, r->data};
+  char host[400], entries[400];
+  const char *paths[] = {".", "layers", "run", r->run_path, host, entries, r->data};
 
   if (getuid() != 0)
     return;
   snprintf(host, sizeof host, "%s/host", r->run_path);
+  snprintf(entries, sizeof entries, "%s/entries", r->run_path);
   for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
     if (chown(paths[i], r->map.uid0, r->map.gid0) < 0)
       log_debug("hand %s to container root: %s", paths[i], strerror(errno));
@@ -223,6 +229,22 @@ static void remove_run_dir(void *arg) {
   remove_stale_runs(r->cache.run, r->run_name);
 }
 
+/* --clean-cache: inside the user namespace, where files of subordinate ids can go too. */
+static int clean_cache(struct cache *c) {
+  struct prune_result r;
+
+  if (cache_prune(c, 0, &r) < 0)
+    return error_report();
+  printf("removed %d cache entries from %s", r.removed, c->path);
+  if (r.in_use > 0)
+    printf("; kept %d that running apps use", r.in_use);
+  if (r.failed > 0)
+    printf("; could not remove %d (made with another id mapping)", r.failed);
+  printf("\n");
+  fflush(stdout); /* the sandbox ends with _exit */
+  return r.failed > 0 ? EXIT_ENVIRONMENT : EXIT_OK;
+}
+
 /* The sandbox's side: reopen the cache through this mount namespace, then supervise. */
 static int sandbox_main(struct run *r) {
   struct lifecycle lc = {.app = r->app,
@@ -245,6 +267,8 @@ static int sandbox_main(struct run *r) {
     event_app(r->app->manifest->app_name, "exited", code);
     return code;
   }
+  if (r->app->opts->clean_cache)
+    return clean_cache(&r->cache);
   return lifecycle_run(&lc);
 }
 

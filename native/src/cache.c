@@ -68,8 +68,7 @@ int cache_check_room(const struct cache *c) {
               c->path, (unsigned long long)(((uint64_t)vfs.f_bavail * vfs.f_frsize) >> 10));
 }
 
-/* The pid in "<app>-<pid>-<8 hex digits>", or 0 when the name is not a run directory's. */
-static pid_t run_pid(const char *name) {
+pid_t cache_run_pid(const char *name) {
   const char *last = strrchr(name, '-'), *p;
   long pid = 0;
 
@@ -92,7 +91,7 @@ void remove_stale_runs(int run, const char *own) {
    * nothing in this namespace (the binds lived in the dead sandbox's), but our own run
    * directory may still hold binds here, so it is never touched. */
   while (d != NULL && (de = readdir(d)) != NULL) {
-    pid_t pid = run_pid(de->d_name);
+    pid_t pid = cache_run_pid(de->d_name);
     if (pid > 0 && strcmp(de->d_name, own) != 0 && kill(pid, 0) < 0 && errno == ESRCH)
       remove_tree(run, de->d_name);
   }
@@ -386,9 +385,7 @@ static void temp_name(char *out, size_t size, const char *prefix, const char *na
   snprintf(out, size, "%s%s-%08x", prefix, name, r);
 }
 
-/* Removes what a crashed extraction of this entry left (.tmp-<name>-*, .trash-<name>-*).
- * Only called under the entry's lock, so no live extraction owns them. */
-static void remove_leftovers(int layers, const char *name) {
+void cache_remove_leftovers(int layers, const char *name) {
   int fd = openat(layers, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *d = fd < 0 ? NULL : fdopendir(fd);
   struct dirent *de;
@@ -409,7 +406,7 @@ static int replace_entry(struct cache *c, const struct blob *layer, const char *
   char tmp[300], trash[300];
   int rc;
 
-  remove_leftovers(c->layers, name);
+  cache_remove_leftovers(c->layers, name);
   temp_name(tmp, sizeof tmp, ".tmp-", name);
   if (check_space(c, c->layers, layer) < 0)
     return -1;
@@ -444,8 +441,6 @@ static int locked_layer(struct cache *c, const struct blob *layer, const char *n
   return replace_entry(c, layer, name);
 }
 
-/* TODO(limitation): entries are never garbage-collected; they stay until the user removes the
- * cache. (Run directories and extractions a killed runtime left are removed by later runs.) */
 int cache_layer(struct cache *c, const struct blob *layer, int scratch, char *name, size_t size) {
   char lock[300];
   int fd, rc;
@@ -460,6 +455,8 @@ int cache_layer(struct cache *c, const struct blob *layer, int scratch, char *na
   fd = openat(c->layers, lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0 || flock(fd, LOCK_EX) < 0)
     return fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "lock cache entry %s", name);
+  /* The lock's mtime is the entry's last use, which the cache prune goes by. */
+  futimens(fd, NULL);
   rc = locked_layer(c, layer, name);
   close(fd);
   return rc;

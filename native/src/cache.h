@@ -3,9 +3,12 @@
  *
  *   layers/<digest-hex>-<mapkey>/root/    the extracted layer, overlayfs lower-layer form
  *   layers/<digest-hex>-<mapkey>/index    lstat record of every entry under root/
- *   layers/<digest-hex>-<mapkey>.lock     flock: one extractor per entry at a time
+ *   layers/<digest-hex>-<mapkey>.lock     flock: one extractor per entry at a time; its
+ *                                         mtime is the entry's last use
  *   layers/.tmp-<digest-hex>-<mapkey>-*   an extraction in progress (never looks complete)
+ *   last-prune                            when unused entries were last removed
  *   run/<app>-<pid>-<random>/             one run's private writable state (0700)
+ *   run/<app>-<pid>-<random>/entries      the entries that run needs (cache_prune.h)
  *
  * An entry exists only once complete (extracted into a temp dir, indexed, renamed). At a warm
  * start the index is re-checked by an lstat walk (inode, ctime, size, mode, owner), and any
@@ -15,6 +18,7 @@
 #define CHEFER_CACHE_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "manifest.h"
 
@@ -53,6 +57,12 @@ int index_check(int dirfd, const uint8_t *index, size_t len);
 /* Removes run directories (in the cache's run/) whose runtime process no longer exists,
  * never the one named own. */
 void remove_stale_runs(int run, const char *own);
+
+/* The pid in "<app>-<pid>-<8 hex digits>", or 0 when the name is not a run directory's. */
+pid_t cache_run_pid(const char *name);
+/* Removes what a crashed extraction of this entry left (.tmp-<name>-*, .trash-<name>-*).
+ * Only called under the entry's lock, so no live extraction owns them. */
+void cache_remove_leftovers(int layers, const char *name);
 
 /* Removes a directory tree below dirfd/name without following symlinks. */
 int remove_tree(int dirfd, const char *name);

@@ -1,4 +1,5 @@
 #include "cleanup.h"
+#include "cache_prune.h"
 #include "events.h"
 
 #include <dirent.h>
@@ -19,7 +20,8 @@ static void detach(void) {
   int null;
 
   prctl(PR_SET_PDEATHSIG, 0);
-  events_close(); /* a dashboard waits for the end of the event stream */
+  events_close();          /* a dashboard waits for the end of the event stream */
+  cache_release_entries(); /* the run is over once the app is */
   setsid();
   null = open("/dev/null", O_RDWR);
   if (null >= 0)

@@ -16,6 +16,8 @@ static const char usage[] =
     "  --data-dir DIR           keep the app's volumes under DIR (default: the app's data dir)\n"
     "  --env K=V                set an environment variable in every service (repeatable)\n"
     "  --no-cache               extract layers for this run only; leave the cache alone\n"
+    "  --clean-cache            remove every cache entry no running app needs, then exit\n"
+    "                           (unused entries also go after CHEFER_CACHE_MAX_AGE_DAYS, 30)\n"
     "  --log-level LEVEL        error, warn, info (default) or debug; also CHEFER_LOG\n"
     "  --events FD|PATH         write runtime events as JSON lines; also CHEFER_EVENTS\n"
     "  --events-logs            add each line the services print to the events as `log`\n"
@@ -71,6 +73,8 @@ static int one(int argc, char **argv, int *i, struct options *o) {
     return o->version = 1, 0;
   if (strcmp(a, "--no-cache") == 0)
     return o->no_cache = 1, 0;
+  if (strcmp(a, "--clean-cache") == 0)
+    return o->clean_cache = 1, 0;
   if (strcmp(a, "--inspect") == 0)
     return o->inspect = 1, 0;
   if (strcmp(a, "--print-manifest") == 0)

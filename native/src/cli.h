@@ -9,6 +9,7 @@ struct options {
   char **env; /* K=V from --env, NULL-terminated */
   size_t env_count;
   int no_cache;
+  int clean_cache; /* --clean-cache: prune the cache instead of running the app */
   int inspect;
   int print_manifest;
   int help;

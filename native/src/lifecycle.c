@@ -1,4 +1,5 @@
 #include "lifecycle.h"
+#include "cache_prune.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -232,6 +233,8 @@ static int prepare(struct launch *l) {
   l->pids = calloc(m->service_count, sizeof *l->pids);
   if (l->layer_names == NULL || l->pids == NULL)
     return fail(EXIT_ENVIRONMENT, NULL, "out of memory");
+  if (!l->lc->cache->no_cache)
+    cache_prune_old(l->lc->cache);
   if (open_scratch(l) < 0 || prepare_all_layers(l) < 0 || supervision_from_manifest(m, &l->sup) < 0)
     return -1;
   return network_start(l->lc->net);

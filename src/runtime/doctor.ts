@@ -223,15 +223,19 @@ export function checkPasta(o: DoctorOptions = {}): CheckResult {
   if (r.status !== 0)
     return warn(
       name,
-      "pasta is not installed; apps share the host's network",
+      "pasta is not installed: services of apps with network: bridge get no outbound traffic",
       "sudo apt-get install passt",
     );
   try {
     accessSync("/dev/net/tun", constants.R_OK | constants.W_OK);
   } catch {
-    return warn(name, "/dev/net/tun cannot be opened by this user", "sudo chmod 0666 /dev/net/tun");
+    return warn(
+      name,
+      "/dev/net/tun cannot be opened by this user: services of apps with network: bridge get no outbound traffic",
+      "sudo chmod 0666 /dev/net/tun (most distributions ship it so)",
+    );
   }
-  return pass(name, (r.stdout.split("\n")[0] ?? "pasta").trim());
+  return pass(name, "services reach the outside through pasta (network: bridge)");
 }
 
 /** A runtime in the kit for every target; the host's target is required to build and run. */

@@ -11,6 +11,7 @@ import {
   checkDisplay,
   checkDocker,
   checkKernel,
+  checkPasta,
   checkSubordinateIds,
   checkUserNamespaceSysctls,
   type CheckResult,
@@ -145,6 +146,16 @@ describe("doctor checks", () => {
       xvfb.kill();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("says bridge apps get no outbound traffic without pasta, and passes with it", () => {
+    const without = checkPasta({ env: { PATH: "/nonexistent" } });
+    assert.equal(without.status, "WARN");
+    assert.match(without.detail, /network: bridge get no outbound traffic/);
+    assert.match(without.fix ?? "", /apt-get install passt/);
+    if (spawnSync("pasta", ["--version"]).status !== 0) return;
+    const found = checkPasta();
+    assert.equal(found.status, "PASS", found.detail);
   });
 
   it("passes a Wayland socket for a desktop user and says an app started as root cannot use it", async () => {

@@ -43,10 +43,24 @@ async function listNotes(): Promise<string[]> {
   return body.split("\n").filter((line) => line !== "");
 }
 
-/** The example's processes, wherever they were reparented to. */
-function leftovers(): string {
-  const r = spawnSync("pgrep", ["-a", "-f", "postgres -D /var/lib/postgresql|/app/server.py"]);
+/** The example's service processes, wherever they were reparented to, by names no other test uses. */
+function services(): string {
+  const r = spawnSync("pgrep", ["-a", "-f", "postgres -D /var/lib/postgresql/data|/app/notes.py"]);
   return r.stdout.toString().trim();
+}
+
+/**
+ * Checks that the services ended with the app, and that the runtime's own helpers (the
+ * detached clean-up of the run directory) end soon after.
+ */
+async function assertNothingLeft(exe: string): Promise<void> {
+  assert.equal(services(), "", "no service process outlives the app");
+  const helpers = () => spawnSync("pgrep", ["-a", "-f", exe]).stdout.toString().trim();
+  await waitFor(
+    () => helpers() === "",
+    20000,
+    () => `still running: ${helpers()}`,
+  );
 }
 
 interface Run {
@@ -100,7 +114,7 @@ describe("the notes example", { skip: dockerAppSkipReason(), timeout: 400000 }, 
       assert.equal(initdbs(first), 1, first.stdout);
       // The image's STOPSIGNAL (SIGINT) reached postgres, not the default SIGTERM.
       assert.match(first.stderr, /^db +\| .*received fast shutdown request/m);
-      assert.equal(leftovers(), "", "no process of the app outlives it");
+      await assertNothingLeft(exe);
 
       const second = await session(exe, home, asUser, []);
       assert.equal(second.code, 143, second.stderr);
@@ -110,7 +124,7 @@ describe("the notes example", { skip: dockerAppSkipReason(), timeout: 400000 }, 
       assert.match(second.stdout, /^db +\| db: using the existing cluster/m);
       // The first run's SIGTERM shut postgres down cleanly: it needed no crash recovery.
       assert.match(second.stderr, /database system was shut down at/);
-      assert.equal(leftovers(), "", "no process of the app outlives it");
+      await assertNothingLeft(exe);
     });
   }
 });

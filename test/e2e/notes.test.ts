@@ -2,8 +2,10 @@
  * The notes example (examples/notes) end to end, as a user runs it: `chefer from-compose`,
  * `chefer build` against a Docker engine, then the executable. The web service keeps notes in
  * PostgreSQL and starts only once the database is healthy. The database's entrypoint starts as
- * root and switches to the postgres user, which rootless needs subordinate ids for. SIGTERM
- * stops the app cleanly; a second run finds the notes in the cluster the volume kept.
+ * root, gives the volume to the postgres user and switches to it, which rootless needs
+ * subordinate ids for; postgres refuses to run as root, so a database that answers proves the
+ * switch. SIGTERM stops the app cleanly; a second run finds the notes in the cluster the
+ * volume kept.
  * Needs the test Docker engine (`bash scripts/services.sh start`) and the example base image,
  * which examples/make-base-image.sh imports (debootstrap, slow the first time only).
  */

@@ -135,6 +135,8 @@ int network_start(struct network *n) {
     return net_error(EXIT_ENVIRONMENT, "run `chefer doctor`, or use `network: shared`", &err);
   if (render_files(n) < 0)
     return -1;
+  if (portfwd_listen(n->fwd, &err) < 0)
+    return net_error(EXIT_ENVIRONMENT, "stop what uses the port, or publish another one", &err);
   n->forwarder = fork();
   if (n->forwarder < 0)
     return fail_errno(EXIT_ENVIRONMENT, NULL, "start the port forwarder");

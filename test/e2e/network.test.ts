@@ -2,17 +2,25 @@
  * The app network through a real executable: every service has its own network namespace
  * and address, so two can listen on the same port and reach each other by name; published
  * ports reach a service from the host, undeclared ones do not; a busy host port fails
- * before any service starts; `network: shared` keeps the host's network.
+ * before any service starts; `network: shared` keeps the host's network; a request whose
+ * client gave up while the service was not up is never delivered.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { createServer, connect } from "node:net";
+import { createServer, connect, type Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Healthcheck, PortMapping } from "../../src/appcipe/types.js";
-import { ensureTestUser, makeHome, runApp, skipReason, workDir } from "../native/support/app.js";
+import {
+  ensureTestUser,
+  makeHome,
+  runApp,
+  skipReason,
+  volumeMount,
+  workDir,
+} from "../native/support/app.js";
 import { buildNetApp, netLayer, startApp, waitFor } from "./support.js";
 
 const sh = (script: string) => ({ Cmd: ["/bin/sh", "-c", script] });
@@ -51,6 +59,19 @@ async function get(port: number): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** A connection to the port once it takes one (the forwarder runs), with errors ignored. */
+async function waitForConnection(port: number, why: () => string): Promise<Socket> {
+  for (const end = Date.now() + 20000; Date.now() < end;) {
+    const socket = await new Promise<Socket | undefined>((resolve) => {
+      const s = connect(port, "127.0.0.1", () => resolve(s));
+      s.once("error", () => resolve(undefined));
+    });
+    if (socket) return socket.on("error", () => undefined);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`port ${port} never took a connection: ${why()}`);
 }
 
 function refused(port: number): Promise<boolean> {
@@ -289,5 +310,56 @@ describe("a service restarted by a control command", { skip: skipReason() }, () 
       child.kill("SIGTERM");
     }
     assert.equal(await exited, 143);
+  });
+});
+
+describe("a published port whose service is not up yet", { skip: skipReason() }, () => {
+  it("does not deliver a request whose client gave up waiting", async () => {
+    const dir = workDir("e2e-net");
+    const port = base + 6;
+    const layer = await netLayer();
+    const exe = await buildNetApp(
+      dir,
+      "late",
+      [
+        {
+          name: "db",
+          layers: [layer],
+          config: sh("sleep 1.5; touch /shared/ready; exec sleep 5151"),
+          over: {
+            mounts: [volumeMount("shared", "/shared")],
+            healthcheck: {
+              test: { shell: "test -f /shared/ready" },
+              intervalMs: 100,
+              timeoutMs: 2000,
+              retries: 3,
+              startPeriodMs: 5000,
+              startIntervalMs: 100,
+            },
+            stopGracePeriodMs: 300,
+          },
+        },
+        {
+          name: "web",
+          layers: [layer],
+          config: sh('nc -l -p 8080 > /tmp/got & sleep 4; echo "got:[$(cat /tmp/got)]"'),
+          over: {
+            ports: [published(port, 8080)],
+            interfaceMode: "terminal",
+            dependsOn: [{ service: "db", condition: "service_healthy", required: true }],
+          },
+        },
+      ],
+      { volumes: ["shared"] },
+    );
+    const app = startApp(exe, makeHome(dir));
+    // Connect as soon as the port takes connections, while web still waits for db; send a
+    // request, wait a while for an answer, then give up.
+    const client = await waitForConnection(port, app.stderr);
+    client.write("request-nobody-waits-for\n");
+    await new Promise((r) => setTimeout(r, 600));
+    client.destroy();
+    assert.equal(await app.exited, 0, app.stderr());
+    assert.match(app.stdout(), /^got:\[\]$/m);
   });
 });

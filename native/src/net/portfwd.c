@@ -119,8 +119,6 @@ static int open_listener(struct pf_listener *l, struct net_err *err) {
     setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (bind(l->fd, (struct sockaddr *)&ss, len) < 0)
     return bind_error(l, err);
-  if (l->proto == NET_TCP && listen(l->fd, SOMAXCONN) < 0)
-    return bind_error(l, err);
 
   struct epoll_event ev = {.events = EPOLLIN, .data.ptr = l};
   if (epoll_ctl(l->pf->epfd, EPOLL_CTL_ADD, l->fd, &ev) < 0)
@@ -190,6 +188,15 @@ struct portfwd *portfwd_open(const struct net_plan *plan, struct net_err *err) {
     return NULL;
   }
   return pf;
+}
+
+int portfwd_listen(struct portfwd *pf, struct net_err *err) {
+  for (size_t i = 0; i < pf->n_listeners; i++) {
+    struct pf_listener *l = &pf->listeners[i];
+    if (l->fd >= 0 && l->proto == NET_TCP && listen(l->fd, SOMAXCONN) < 0)
+      return bind_error(l, err);
+  }
+  return 0;
 }
 
 void portfwd_each(const struct portfwd *pf, void (*fn)(void *ctx, const struct portfwd_info *),

@@ -20,6 +20,12 @@ struct portfwd;
  * process, since splice(2) cannot be told not to raise it. */
 struct portfwd *portfwd_open(const struct net_plan *plan, struct net_err *err);
 
+/* Starts accepting on the TCP ports. Until then a connection is refused, as Docker refuses
+ * one before the container runs, rather than queued for a service that is not up: a client
+ * that gave up meanwhile would still have its request delivered later. Call it once the
+ * forwarder is about to run. */
+int portfwd_listen(struct portfwd *pf, struct net_err *err);
+
 /* Makes upstream sockets through the socket factory (net_app.factory_fd) from now on.
  * Without it (shared mode) upstream sockets are plain sockets of the caller's netns. */
 void portfwd_attach(struct portfwd *pf, int factory_fd);

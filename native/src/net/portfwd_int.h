@@ -55,6 +55,8 @@ struct pf_conn {
   struct portfwd *pf;
   const struct pf_listener *l;
   int connecting;
+  int client_hup;     /* the client ended its side while the service was being reached */
+  int64_t started_ms; /* when the connection was accepted */
   int closed;
   struct pf_conn *prev, *next; /* the live list */
   struct pf_conn *next_dead;

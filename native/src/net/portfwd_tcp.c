@@ -12,6 +12,9 @@
 /* A larger pipe moves more per splice call; 256 KiB reached near-direct loopback speed here
  * and keeps an unprivileged user well inside fs.pipe-user-pages-soft with many connections. */
 #define PIPE_BYTES (256 * 1024)
+/* A client that ends its side after waiting this long for the service has given up: its
+ * request is not delivered. Sooner, it is a client that half-closes after sending. */
+#define GAVE_UP_MS 250
 
 static int open_pipe(struct pf_pipe *p) {
   int fds[2];
@@ -83,7 +86,7 @@ static int watch(struct pf_conn *c, struct pf_side *s, uint32_t events) {
 }
 
 static int update_interest(struct pf_conn *c) {
-  uint32_t client = 0, upstream = EPOLLOUT;
+  uint32_t client = c->client_hup ? 0 : EPOLLRDHUP, upstream = EPOLLOUT;
 
   if (!c->connecting) {
     client = (!c->client.eof && !c->up.full ? EPOLLIN : 0) | (c->down.len ? EPOLLOUT : 0);
@@ -127,6 +130,10 @@ static int pump(struct pf_side *src, struct pf_side *dst, struct pf_pipe *p) {
   return 0;
 }
 
+static int waited_too_long(const struct pf_conn *c) {
+  return pf_now_ms() - c->started_ms > GAVE_UP_MS;
+}
+
 static int finish_connect(struct pf_conn *c) {
   int soerr = 0;
   socklen_t len = sizeof soerr;
@@ -136,13 +143,29 @@ static int finish_connect(struct pf_conn *c) {
            strerror(soerr));
     return -1;
   }
+  if (c->client_hup && waited_too_long(c)) {
+    pf_log(c->pf, "client of service %s port %u left before the service answered",
+           c->l->service, c->l->container_port);
+    return -1;
+  }
   c->connecting = 0;
   return 0;
 }
 
+/* The client's side while the service is being reached: a hang-up after a long wait ends the
+ * connection; a quick half-close (send, then shutdown) is kept for when it is reached. */
+static int client_while_connecting(struct pf_conn *c, uint32_t events) {
+  if ((events & (EPOLLHUP | EPOLLERR)) || waited_too_long(c))
+    return -1;
+  c->client_hup = 1;
+  return update_interest(c) < 0 ? -1 : 0;
+}
+
 /* Returns 0 while the connection goes on, -1 when it is to be refused, 1 when it is done. */
 static int step(struct pf_conn *c, struct pf_side *side, uint32_t events) {
-  if (c->connecting && (side == &c->client || finish_connect(c) < 0))
+  if (c->connecting && side == &c->client)
+    return client_while_connecting(c, events);
+  if (c->connecting && finish_connect(c) < 0)
     return -1;
   if (events & EPOLLERR)
     return 1;
@@ -194,6 +217,7 @@ static void start_conn(struct pf_listener *l, int client) {
     return;
   }
   c->l = l;
+  c->started_ms = pf_now_ms();
 
   c->upstream.fd = pf_upstream_socket(l->pf, SOCK_STREAM);
   if (c->upstream.fd < 0 || open_pipe(&c->up) < 0 || open_pipe(&c->down) < 0) {

@@ -183,7 +183,7 @@ static int check_outbound(struct run *r, struct net_err *err) {
 
 static int setup(struct run *r, struct net_err *err) {
   r->fwd = portfwd_open(&r->pf.plan, err);
-  if (!r->fwd)
+  if (!r->fwd || portfwd_listen(r->fwd, err) < 0)
     return -1;
   if (r->pf.udp_idle_ms > 0)
     portfwd_set_udp_idle(r->fwd, r->pf.udp_idle_ms);

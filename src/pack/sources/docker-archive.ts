@@ -1,7 +1,8 @@
+import { checkImageConfig } from "../image-config.js";
 import type { Platform } from "../../appcipe/types.js";
 import { UserError } from "../../util/errors.js";
 import { decompressedStream } from "../decompress.js";
-import { checkPlatform, type ImageConfigFile, type ResolvedImage } from "../image.js";
+import { checkPlatform, type ResolvedImage } from "../image.js";
 import { checkedDiffIds } from "./oci.js";
 import type { ArchiveStore } from "./store.js";
 
@@ -22,8 +23,8 @@ export async function readDockerArchive(
   want: Platform,
   ref?: string,
 ): Promise<ResolvedImage> {
-  const saved = pickSaved(await store.readJson<SavedImage[]>("manifest.json"), store.where, ref);
-  const config = await store.readJson<ImageConfigFile>(saved.Config);
+  const saved = pickSaved(await store.readJson<unknown>("manifest.json"), store.where, ref);
+  const config = checkImageConfig(await store.readJson<unknown>(saved.Config), store.where);
   checkPlatform(config, want, store.where);
   const diffIds = checkedDiffIds(config, saved.Layers.length, store.where);
   return {
@@ -40,12 +41,28 @@ export async function readDockerArchive(
   };
 }
 
-function pickSaved(list: SavedImage[], where: string, ref?: string): SavedImage {
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new UserError(`${where}: manifest.json lists no image`, {
-      fix: "save the image again with `docker save -o file.tar <image>`",
-    });
-  }
+/** An entry of manifest.json, once its fields have the types `docker save` writes. */
+function isSaved(s: unknown): s is SavedImage {
+  const o = s as Record<string, unknown>;
+  const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+  return (
+    typeof s === "object" &&
+    s !== null &&
+    typeof o.Config === "string" &&
+    strings(o.Layers) &&
+    (o.RepoTags === undefined || o.RepoTags === null || strings(o.RepoTags))
+  );
+}
+
+function pickSaved(list: unknown, where: string, ref?: string): SavedImage {
+  const fix = "save the image again with `docker save -o file.tar <image>`";
+  if (!Array.isArray(list) || list.length === 0)
+    throw new UserError(`${where}: manifest.json lists no image`, { fix });
+  if (!list.every(isSaved))
+    throw new UserError(
+      `${where}: manifest.json is malformed: each image needs a Config path and a list of Layers paths`,
+      { fix },
+    );
   if (ref) {
     const hit = list.find((s) => s.RepoTags?.includes(ref));
     if (hit) return hit;

@@ -2,7 +2,8 @@
  * The runtime's start-up cost. Warm start (cache present) against the floor, `unshare
  * -Urmpf --mount-proc` + chroot of the same extracted tree, and against `docker run` of the
  * same image on the test engine when one is available; cold start against `zstd -d | tar -x`
- * of the same layer; and the size of the static runtime.
+ * of the same layer; a multi-layer first run against extracting one layer at a time; and the
+ * size of the static runtime.
  */
 import { spawn, spawnSync } from "node:child_process";
 import {
@@ -16,11 +17,12 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compress } from "@mongodb-js/zstd";
 import { timeMedian, type BenchRow } from "./lib.js";
-import { busyboxLayer, buildApp, runtimeBin } from "../test/native/support/app.js";
+import { busyboxLayer, buildApp, makeLayer, runtimeBin } from "../test/native/support/app.js";
 import { repoRoot } from "../test/support/cli.js";
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}): void {
@@ -169,6 +171,45 @@ async function memoryRow(dir: string, layer: Buffer): Promise<BenchRow> {
   }
 }
 
+/** Four layers of 16 MiB, half random and half text, so decompression has work to do. */
+async function wideLayers(): Promise<Buffer[]> {
+  const layer = (i: number) =>
+    makeLayer([
+      { name: `d${i}/` },
+      ...Array.from({ length: 64 }, (_, f) => ({
+        name: `d${i}/f${f}`,
+        content: Buffer.concat([randomBytes(128 << 10), Buffer.alloc(128 << 10, 97 + (f % 26))]),
+      })),
+    ]);
+  return Promise.all([1, 2, 3, 4].map(layer));
+}
+
+/** A first run of a multi-layer app: layers extracted side by side, against one at a time. */
+async function parallelColdRow(dir: string, base: Buffer): Promise<BenchRow> {
+  const layers = [base, ...(await wideLayers())];
+  const main = [{ name: "main", layers, config: { Cmd: ["/bin/true"] } }];
+  const target = { name: "x86_64-linux" as const, runtime: runtimeBin };
+  const exe = await buildApp(dir, "wide", main, [], target, { network: "shared" });
+  let sample = 0;
+  const fresh = () => {
+    const home = join(dir, `wide-${sample++}`);
+    mkdirSync(home);
+    return home;
+  };
+  const parallel = await timeMedian(5, async () => run(exe, [], { HOME: fresh() }));
+  const serial = await timeMedian(5, async () =>
+    run(exe, [], { HOME: fresh(), CHEFER_EXTRACT_JOBS: "1" }),
+  );
+  return {
+    name: "cold start, 5 layers (4 of 16 MiB)",
+    value: parallel,
+    baseline: serial,
+    baselineName: "one layer at a time, CHEFER_EXTRACT_JOBS=1",
+    unit: "ms",
+    higherIsBetter: false,
+  };
+}
+
 async function run2(): Promise<BenchRow[]> {
   if (!existsSync(runtimeBin))
     throw new Error("native/build/chefer-runtime is missing; run `make -C native`");
@@ -182,6 +223,7 @@ async function run2(): Promise<BenchRow[]> {
     const exe = await buildApp(dir, "bench", main, [], target, { network: "shared" });
     const bridged = await buildApp(dir, "bridged", main, [], target, { network: "bridge" });
     const rows = await startRows(dir, exe, layer);
+    rows.push(await parallelColdRow(dir, layer));
     rows.push(await bridgeRow(dir, bridged, rows[0]?.value ?? 0));
     rows.push(await memoryRow(dir, layer));
     rows.push(...(await dockerRow(dir, rows[0]?.value ?? 0)));

@@ -410,8 +410,10 @@ static int replace_entry(struct cache *c, const struct blob *layer, const char *
   temp_name(tmp, sizeof tmp, ".tmp-", name);
   if (check_space(c, c->layers, layer) < 0)
     return -1;
-  log_info("extracting layers %zu/%zu", c->step, c->steps);
-  event_progress("extract", c->step - 1, c->steps, "extracting layers");
+  if (!c->quiet) {
+    log_info("extracting layers %zu/%zu", c->step, c->steps);
+    event_progress("extract", c->step - 1, c->steps, "extracting layers");
+  }
   c->extracted++;
   rc = extract_into(c, layer, c->layers, tmp);
   if (rc == 0) {

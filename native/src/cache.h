@@ -33,6 +33,7 @@ struct cache {
   uint64_t payload_offset;
   size_t step, steps; /* progress: this layer's number and how many the app has */
   int extracted;      /* layers extracted in this run */
+  int quiet;          /* no progress lines or events: a prefetch worker's (prefetch.h) */
   const char *single; /* why only one id is mapped, or NULL when a range is */
 };
 

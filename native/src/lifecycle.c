@@ -1,5 +1,6 @@
 #include "lifecycle.h"
 #include "cache_prune.h"
+#include "prefetch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +58,8 @@ static int prepare_all_layers(struct launch *l) {
 
   for (size_t i = 0; i < m->service_count; i++)
     l->lc->cache->steps += m->services[i].layer_count;
+  if (!l->lc->cache->no_cache)
+    cache_prefetch(l->lc->cache, m);
   for (size_t i = 0; i < m->service_count; i++)
     if (prepare_layers(l, i) < 0)
       return -1;

@@ -98,6 +98,8 @@ test("kills every service at once on a second SIGTERM", { skip }, async () => {
   while (!run.stdout().includes("up")) await new Promise((r) => setTimeout(r, 20));
   run.child.kill("SIGTERM");
   await run.waitFor((e) => e.t === "app" && e.state === "stopping");
+  // A person asking again: later than the copies of one request that arrive at once.
+  await new Promise((r) => setTimeout(r, 700));
   const started = Date.now();
   run.child.kill("SIGTERM");
   const { code } = await run.exited;
@@ -106,6 +108,32 @@ test("kills every service at once on a second SIGTERM", { skip }, async () => {
   assert.ok(Date.now() - started < 2000, "the grace period is not waited for");
   assert.deepEqual(processesWith(sleep), []);
 });
+
+test(
+  "takes two SIGTERMs close together (pkill, a service manager) as one graceful stop",
+  { skip },
+  async () => {
+    const sleep = uniqueSleep();
+    const run = startDriver([
+      "--service",
+      "tidy",
+      "--cmd",
+      `trap 'sleep 0.3; echo cleaned-up; exit 0' TERM; echo up; while :; do sleep ${sleep} & wait; done`,
+      "--grace",
+      "10000",
+    ]);
+    while (!run.stdout().includes("up")) await new Promise((r) => setTimeout(r, 20));
+    run.child.kill("SIGTERM");
+    // The second copy comes once the first is being handled, as a passed-on one does.
+    await run.waitFor((e) => e.t === "app" && e.state === "stopping");
+    run.child.kill("SIGTERM");
+    const { code } = await run.exited;
+
+    assert.equal(code, 143);
+    assert.match(run.stdout(), /cleaned-up/, "the service got its grace period");
+    assert.deepEqual(processesWith(sleep), []);
+  },
+);
 
 test("restarts a service and stops the app on control commands", { skip }, async () => {
   const sleep = uniqueSleep();

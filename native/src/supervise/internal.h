@@ -83,8 +83,9 @@ struct sv {
   int64_t t0;
   bool stopping;
   bool announced_running;
-  bool broken;      /* an internal failure: end now */
-  bool interrupted; /* the stop began with a signal */
+  bool broken;            /* an internal failure: end now */
+  bool interrupted;       /* the stop began with a signal */
+  int64_t interrupted_ms; /* when that signal came */
   int exit_code;
   int interrupts;
   size_t name_width;

@@ -79,8 +79,17 @@ static void reap(struct sv *sv) {
     on_child_exit(sv, pid, status);
 }
 
+/* One stop request can arrive as several signals at once: the runtime passes a signal on
+ * while `pkill`, a service manager stopping a whole cgroup, or a terminal send it to every
+ * process too. A person asking again takes longer than this. */
+#define SAME_REQUEST_MS 500
+
 static void on_interrupt(struct sv *sv, int signo) {
   /* Like docker compose: the first interrupt stops gracefully, the next one kills. */
+  if (sv->interrupted && sv_now_ms() - sv->interrupted_ms < SAME_REQUEST_MS) {
+    sv_log(SV_LOG_DEBUG, "%s again at once: the same stop request", sv_signal_name(signo));
+    return;
+  }
   if (sv->stopping) {
     sv_log(SV_LOG_WARN, "%s while stopping; killing every service now", sv_signal_name(signo));
     sv_kill_all(sv);
@@ -89,6 +98,7 @@ static void on_interrupt(struct sv *sv, int signo) {
   sv_log(SV_LOG_INFO, "%s received; stopping the app (send it again to kill)",
          sv_signal_name(signo));
   sv->interrupted = true;
+  sv->interrupted_ms = sv_now_ms();
   sv_begin_stop(sv, 128 + signo);
 }
 

@@ -385,6 +385,15 @@ static void temp_name(char *out, size_t size, const char *prefix, const char *na
   snprintf(out, size, "%s%s-%08x", prefix, name, r);
 }
 
+int cache_discard(int layers, const char *name) {
+  char trash[300];
+
+  temp_name(trash, sizeof trash, ".trash-", name);
+  if (renameat(layers, name, layers, trash) < 0)
+    return errno == ENOENT ? 0 : -1;
+  return remove_tree(layers, trash) < 0 ? -1 : 1;
+}
+
 void cache_remove_leftovers(int layers, const char *name) {
   int fd = openat(layers, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   DIR *d = fd < 0 ? NULL : fdopendir(fd);
@@ -403,7 +412,7 @@ void cache_remove_leftovers(int layers, const char *name) {
 }
 
 static int replace_entry(struct cache *c, const struct blob *layer, const char *name) {
-  char tmp[300], trash[300];
+  char tmp[300];
   int rc;
 
   cache_remove_leftovers(c->layers, name);
@@ -417,10 +426,8 @@ static int replace_entry(struct cache *c, const struct blob *layer, const char *
   c->extracted++;
   rc = extract_into(c, layer, c->layers, tmp);
   if (rc == 0) {
-    temp_name(trash, sizeof trash, ".trash-", name);
     /* Move a damaged entry aside first, so the rename below cannot fail on a full dir. */
-    if (renameat(c->layers, name, c->layers, trash) == 0)
-      remove_tree(c->layers, trash);
+    cache_discard(c->layers, name);
     if (renameat(c->layers, tmp, c->layers, name) < 0)
       rc = fail_errno(EXIT_ENVIRONMENT, CACHE_FIX, "complete cache entry %s", name);
   }

@@ -61,6 +61,9 @@ void remove_stale_runs(int run, const char *own);
 
 /* The pid in "<app>-<pid>-<8 hex digits>", or 0 when the name is not a run directory's. */
 pid_t cache_run_pid(const char *name);
+/* Moves an entry aside (one rename, so it never looks half there), then removes it. Returns
+ * 1 when removed, 0 when there was none, -1 when it could not be. */
+int cache_discard(int layers, const char *name);
 /* Removes what a crashed extraction of this entry left (.tmp-<name>-*, .trash-<name>-*).
  * Only called under the entry's lock, so no live extraction owns them. */
 void cache_remove_leftovers(int layers, const char *name);

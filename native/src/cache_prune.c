@@ -3,12 +3,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -100,19 +98,6 @@ static int old_enough(int fd, long max_age_s) {
   return fstat(fd, &st) == 0 && time(NULL) - st.st_mtime >= max_age_s;
 }
 
-/* Moves the entry aside (one rename, so it never looks half there), then removes it. */
-static int remove_entry(const struct cache *c, const char *entry) {
-  char trash[340];
-  uint32_t r = 0;
-
-  if (getrandom(&r, sizeof r, 0) != sizeof r)
-    r = (uint32_t)getpid();
-  snprintf(trash, sizeof trash, ".trash-%s-%08x", entry, r);
-  if (renameat(c->layers, entry, c->layers, trash) < 0)
-    return errno == ENOENT ? 0 : -1;
-  return remove_tree(c->layers, trash) < 0 ? -1 : 1;
-}
-
 /* One entry, by its lock file's name. The lock's mtime is the entry's last use. */
 static void prune_entry(struct cache *c, const char *lock, long max_age_s,
                         struct prune_result *out) {
@@ -131,7 +116,7 @@ static void prune_entry(struct cache *c, const char *lock, long max_age_s,
     out->in_use++;
   } else if (old_enough(fd, max_age_s)) {
     cache_remove_leftovers(c->layers, entry);
-    int rc = remove_entry(c, entry);
+    int rc = cache_discard(c->layers, entry);
     out->removed += rc > 0;
     out->failed += rc < 0;
   }

@@ -51,13 +51,14 @@ static int job_count(size_t layers) {
 /* One layer in a child process; its errors are the in-order pass's to report. */
 static pid_t extract_in_child(struct cache *c, const struct blob *b) {
   char name[300];
+  pid_t parent = getpid();
   pid_t pid = fork();
 
   if (pid != 0)
     return pid;
   prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() == 1)
-    _exit(1);
+  if (getppid() != parent)
+    _exit(1); /* the parent died before the signal was armed */
   c->quiet = 1;
   c->extracted = 0;
   if (cache_layer(c, b, -1, name, sizeof name) < 0)
